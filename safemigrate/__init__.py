@@ -1,0 +1,3 @@
+"""safemigrate: zero-downtime checks for Django migrations."""
+
+__version__ = "0.1.0"

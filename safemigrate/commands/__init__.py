@@ -1,0 +1,1 @@
+"""Commands: plain functions that return an exit code. The CLI only parses."""

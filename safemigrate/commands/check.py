@@ -1,0 +1,104 @@
+"""``safemigrate check``: lint migrations and report findings."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from safemigrate.config import FORMATS, Config, find_config, load_config, rule_enabled, validate_rule_selectors
+from safemigrate.engine import Engine
+from safemigrate.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+from safemigrate.findings import Report
+from safemigrate.lint import run_rules
+from safemigrate.reporters import render
+from safemigrate.rules import REGISTRY
+
+
+@dataclass
+class CheckOptions:
+    paths: list[Path] = field(default_factory=list)
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    format: str | None = None
+    output: Path | None = None
+    warnings_as_errors: bool | None = None
+    exit_zero: bool = False
+    config: Path | None = None
+    color: bool | None = None
+
+
+def resolve_config(options: CheckOptions) -> Config:
+    paths = options.paths or [Path.cwd()]
+    if options.config is not None:
+        if not options.config.is_file():
+            raise UsageError(f"--config: no such file: {options.config}")
+        config = load_config(options.config)
+        if config.path is not None:
+            config.root = config.path.parent.resolve()
+    else:
+        config = load_config(find_config(paths))
+    known = sorted(REGISTRY)
+    origin = str(config.path) if config.path else "config"
+    config.select = validate_rule_selectors(config.select, known, f"{origin}: select")
+    config.ignore = validate_rule_selectors(config.ignore, known, f"{origin}: ignore")
+    if options.select is not None:
+        config.select = validate_rule_selectors(options.select, known, "--select")
+    if options.ignore is not None:
+        config.ignore = config.ignore + validate_rule_selectors(options.ignore, known, "--ignore")
+    if options.format is not None:
+        if options.format not in FORMATS:
+            raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+        config.format = options.format
+    if options.warnings_as_errors is not None:
+        config.warnings_as_errors = options.warnings_as_errors
+    return config
+
+
+def check(options: CheckOptions) -> int:
+    config = resolve_config(options)
+    paths = options.paths or [Path.cwd()]
+    analysis = Engine(config).analyze(paths)
+    rules = [rule for rule_id, rule in sorted(REGISTRY.items()) if rule_enabled(rule_id, config.select, config.ignore)]
+    findings = run_rules(analysis, rules)
+    report = Report(
+        findings=findings,
+        migrations_checked=analysis.migrations_reported,
+        migrations_loaded=analysis.migrations_loaded,
+        notes=analysis.notes,
+        warnings_as_errors=config.warnings_as_errors,
+    )
+    to_terminal = options.output is None and sys.stdout.isatty()
+    color = options.color if options.color is not None else (to_terminal and "NO_COLOR" not in os.environ)
+    text = render(config.format, report, color)
+    if options.output is not None:
+        write_atomic(options.output, text)
+    else:
+        sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+    if options.exit_zero:
+        return EXIT_CLEAN
+    return EXIT_FINDINGS if report.error_count else EXIT_CLEAN
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so that readers see the old content or the new, never half of it."""
+    if str(path) in ("-", "/dev/stdout"):
+        sys.stdout.write(text)
+        return
+    if path.is_char_device() if path.exists() else False:
+        path.write_text(text, encoding="utf-8")
+        return
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        raise UsageError(f"--output: directory does not exist: {directory}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text if text.endswith("\n") else text + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,117 @@
+"""``[tool.safemigrate]`` in pyproject.toml: finding it, validating it, merging the CLI over it."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from safemigrate.errors import InputError, UsageError
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+@dataclass
+class Config:
+    select: list[str] = field(default_factory=list)  # rule IDs or prefixes; empty means all
+    ignore: list[str] = field(default_factory=list)
+    warnings_as_errors: bool = False
+    format: str = "text"
+    exclude: list[str] = field(default_factory=list)  # paths, relative to the config file
+    user_model: str = "auth.User"  # what settings.AUTH_USER_MODEL means in static mode
+    app_labels: dict[str, str] = field(default_factory=dict)  # app directory -> label
+    path: Path | None = None  # the pyproject.toml it came from
+    root: Path | None = None  # the project root (the config file's directory)
+
+
+CONFIG_KEYS = {f.name for f in fields(Config)} - {"path", "root"}
+
+
+def find_config(start_paths: list[Path]) -> Path | None:
+    """The nearest pyproject.toml with a [tool.safemigrate] table, walking up from the paths."""
+    seen: set[Path] = set()
+    for start in start_paths or [Path.cwd()]:
+        current = start.resolve()
+        if not current.is_dir():
+            current = current.parent
+        for directory in [current, *current.parents]:
+            if directory in seen:
+                break
+            seen.add(directory)
+            candidate = directory / "pyproject.toml"
+            if candidate.is_file() and _has_section(candidate):
+                return candidate
+    return None
+
+
+def _has_section(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return "[tool.safemigrate" in text
+
+
+def load_config(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read config: {exc.strerror}", str(path)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"invalid TOML: {exc}", str(path)) from exc
+    section = data.get("tool", {}).get("safemigrate", {})
+    if not isinstance(section, dict):
+        raise InputError("[tool.safemigrate] must be a table", str(path))
+    config = Config(path=path, root=path.parent)
+    for key, value in section.items():
+        if key not in CONFIG_KEYS:
+            known = ", ".join(sorted(CONFIG_KEYS))
+            raise InputError(f"unknown key {key!r} in [tool.safemigrate] (known keys: {known})", str(path))
+        setattr(config, key, _check_type(key, value, path))
+    return config
+
+
+def _check_type(key: str, value: Any, path: Path) -> Any:
+    expected = {
+        "select": list, "ignore": list, "exclude": list, "warnings_as_errors": bool,
+        "format": str, "user_model": str, "app_labels": dict,
+    }[key]
+    if not isinstance(value, expected):
+        raise InputError(f"[tool.safemigrate] {key} must be a {expected.__name__}", str(path))
+    if expected is list and not all(isinstance(v, str) for v in value):
+        raise InputError(f"[tool.safemigrate] {key} must be a list of strings", str(path))
+    if key == "format" and value not in FORMATS:
+        raise InputError(f"[tool.safemigrate] format must be one of {', '.join(FORMATS)}", str(path))
+    if key == "user_model" and value.count(".") != 1:
+        raise InputError("[tool.safemigrate] user_model must look like 'app_label.ModelName'", str(path))
+    if key == "app_labels" and not all(isinstance(v, str) for v in value.values()):
+        raise InputError("[tool.safemigrate] app_labels maps app directories to label strings", str(path))
+    return value
+
+
+def validate_rule_selectors(selectors: list[str], known_ids: list[str], origin: str) -> list[str]:
+    """Upper-case the selectors and reject any that match no rule (an ID or an ID prefix)."""
+    out = []
+    for selector in selectors:
+        wanted = selector.strip().upper()
+        if wanted == "ALL":
+            out.append("")
+            continue
+        if not any(rule_id.startswith(wanted) for rule_id in known_ids):
+            raise UsageError(f"{origin}: unknown rule ID or prefix {selector!r} (see `safemigrate rules`)")
+        out.append(wanted)
+    return out
+
+
+def rule_enabled(rule_id: str, select: list[str], ignore: list[str]) -> bool:
+    if select and not any(rule_id.startswith(s) for s in select):
+        return False
+    return not any(rule_id.startswith(i) for i in ignore if i)

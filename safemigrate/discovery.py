@@ -1,0 +1,226 @@
+"""Finding migration packages on disk and naming their apps, without importing anything."""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from safemigrate.errors import InputError
+
+SKIP_DIRS = {
+    ".git", ".hg", ".svn", "__pycache__", "node_modules", ".tox", ".nox", ".venv", "venv", "env",
+    ".mypy_cache", ".ruff_cache", ".pytest_cache", "site-packages", "dist", "build", ".eggs",
+}
+
+
+@dataclass
+class MigrationsPackage:
+    """One app's ``migrations`` directory."""
+
+    app_label: str
+    directory: Path
+    source: str = "project"  # "project" | "installed"
+
+    def files(self) -> list[Path]:
+        """Migration modules as Django's loader sees them (no ``_``/``~`` prefixes, no packages)."""
+        out = []
+        try:
+            entries = os.scandir(self.directory)
+        except OSError as exc:
+            raise InputError(f"cannot list migrations: {exc.strerror}", str(self.directory)) from exc
+        with entries:
+            for entry in entries:
+                name = entry.name
+                if name.endswith(".py") and name[0] not in "_~" and entry.is_file():
+                    out.append(Path(entry.path))
+        return sorted(out)
+
+
+@dataclass
+class Discovery:
+    packages: dict[str, MigrationsPackage] = field(default_factory=dict)  # by app label
+    reported_files: set[Path] = field(default_factory=set)  # resolved paths to report on
+    duplicates: list[tuple[str, Path, Path]] = field(default_factory=list)
+
+
+def is_migrations_dir(path: Path) -> bool:
+    return path.name == "migrations" and (path / "__init__.py").is_file()
+
+
+def app_label_for(migrations_dir: Path, overrides: dict[str, str] | None = None, root: Path | None = None) -> str:
+    """The app label: a configured override, a literal ``AppConfig.label``, or the folder name."""
+    app_dir = migrations_dir.parent
+    if overrides:
+        for key, label in overrides.items():
+            candidate = Path(key)
+            if not candidate.is_absolute() and root is not None:
+                candidate = root / candidate
+            try:
+                if candidate.resolve() in (app_dir.resolve(), migrations_dir.resolve()):
+                    return label
+            except OSError:
+                continue
+    label = _literal_app_config_label(app_dir / "apps.py")
+    return label or app_dir.name
+
+
+def _literal_app_config_label(apps_py: Path) -> str | None:
+    try:
+        tree = ast.parse(apps_py.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return None
+    labels: list[str] = []
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        is_default = False
+        label: str | None = None
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                target = stmt.targets[0].id
+                value = stmt.value
+                if target == "label" and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    label = value.value
+                if target == "default" and isinstance(value, ast.Constant) and value.value is True:
+                    is_default = True
+        if label:
+            if is_default:
+                return label
+            labels.append(label)
+    return labels[0] if len(labels) == 1 else None
+
+
+def walk_migrations_dirs(root: Path) -> Iterable[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        current = Path(dirpath)
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".") and not d.endswith(".egg-info")
+        )
+        if "pyvenv.cfg" in filenames:
+            dirnames[:] = []
+            continue
+        if current.name == "migrations" and "__init__.py" in filenames:
+            dirnames[:] = []
+            yield current
+
+
+def discover(
+    paths: list[Path],
+    overrides: dict[str, str] | None = None,
+    exclude: Iterable[Path] = (),
+    root: Path | None = None,
+) -> Discovery:
+    """Find the migration packages named by ``paths`` and the files to report on."""
+    found = Discovery()
+    excluded = [e.resolve() for e in exclude]
+
+    def add(directory: Path) -> None:
+        label = app_label_for(directory, overrides, root)
+        existing = found.packages.get(label)
+        if existing is not None:
+            if existing.directory.resolve() != directory.resolve():
+                found.duplicates.append((label, existing.directory, directory))
+            return
+        found.packages[label] = MigrationsPackage(label, directory)
+
+    def is_excluded(path: Path) -> bool:
+        resolved = path.resolve()
+        return any(resolved == e or e in resolved.parents for e in excluded)
+
+    for path in paths:
+        if not path.exists():
+            raise InputError("no such file or directory", str(path))
+        if path.is_dir():
+            dirs = [path] if is_migrations_dir(path) else list(walk_migrations_dirs(path))
+            for directory in dirs:
+                if is_excluded(directory):
+                    continue
+                add(directory)
+                found.reported_files.update(p.resolve() for p in MigrationsPackage("", directory).files())
+        else:
+            if path.suffix != ".py" or path.name.startswith(("_", "~")):
+                continue  # pre-commit may pass __init__.py and friends
+            directory = path.parent
+            if not is_migrations_dir(directory):
+                raise InputError("not inside a migrations package (no migrations/__init__.py)", str(path))
+            if is_excluded(path):
+                continue
+            add(directory)
+            found.reported_files.add(path.resolve())
+    return found
+
+
+class ProjectApps:
+    """Apps of the surrounding project tree that the given paths didn't name, found on demand."""
+
+    def __init__(self, root: Path | None, overrides: dict[str, str] | None = None) -> None:
+        self.root = root
+        self.overrides = overrides
+        self._index: dict[str, Path] | None = None
+
+    def find(self, app_label: str) -> MigrationsPackage | None:
+        if self.root is None:
+            return None
+        if self._index is None:
+            self._index = {}
+            for directory in walk_migrations_dirs(self.root):
+                self._index.setdefault(app_label_for(directory, self.overrides, self.root), directory)
+        directory = self._index.get(app_label)
+        return MigrationsPackage(app_label, directory) if directory else None
+
+
+class InstalledApps:
+    """Migration packages of installed third-party apps (and Django's contrib), read as source."""
+
+    def __init__(self, search_path: list[str] | None = None) -> None:
+        self.search_path = [p for p in (search_path if search_path is not None else sys.path) if p]
+        self._index: dict[str, Path] | None = None
+
+    def find(self, app_label: str) -> MigrationsPackage | None:
+        # Fast paths: Django's contrib apps, then a top-level package of that name.
+        import django
+
+        contrib = Path(django.__file__).parent / "contrib" / app_label / "migrations"
+        if is_migrations_dir(contrib):
+            return MigrationsPackage(app_label, contrib, "installed")
+        for entry in self.search_path:
+            candidate = Path(entry) / app_label / "migrations"
+            if is_migrations_dir(candidate) and app_label_for(candidate) == app_label:
+                return MigrationsPackage(app_label, candidate, "installed")
+        directory = self._full_index().get(app_label)
+        return MigrationsPackage(app_label, directory, "installed") if directory else None
+
+    def _full_index(self) -> dict[str, Path]:
+        if self._index is None:
+            index: dict[str, Path] = {}
+            for entry in self.search_path:
+                base = Path(entry)
+                if not base.is_dir() or not (base.name in ("site-packages", "dist-packages") or entry == "."):
+                    continue
+                for directory in _shallow_migrations_dirs(base, max_depth=4):
+                    index.setdefault(app_label_for(directory), directory)
+            self._index = index
+        return self._index
+
+
+def _shallow_migrations_dirs(base: Path, max_depth: int) -> Iterable[Path]:
+    base_depth = len(base.parts)
+    for dirpath, dirnames, filenames in os.walk(base):
+        current = Path(dirpath)
+        depth = len(current.parts) - base_depth
+        if current.name == "migrations" and "__init__.py" in filenames:
+            dirnames[:] = []
+            yield current
+            continue
+        if depth >= max_depth:
+            dirnames[:] = []
+            continue
+        dirnames[:] = [
+            d for d in dirnames
+            if d not in SKIP_DIRS and not d.startswith((".", "_")) and not d.endswith((".dist-info", ".egg-info"))
+            and d not in ("tests", "test", "locale", "static", "templates")
+        ]

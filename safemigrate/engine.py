@@ -1,0 +1,152 @@
+"""The static engine: migration files -> graph -> replayed state -> operations in context.
+
+    discover() -> read_migration() -> build_graph() -> Replayer -> contexts
+
+Nothing here imports project code: migration files are read as source.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from safemigrate.config import Config
+from safemigrate.context import AppGraphProblem, MigrationContext, ProjectContext
+from safemigrate.discovery import Discovery, InstalledApps, MigrationsPackage, ProjectApps, discover
+from safemigrate.graph import Key, build_graph, leaf_problems, prune_dependencies
+from safemigrate.replay import Replayer
+from safemigrate.source.reader import ParsedMigration, read_migration
+from safemigrate.source.resolve import Resolver
+
+
+def ensure_django_settings() -> None:
+    """Static mode needs Django importable, not the project's settings."""
+    import django
+    from django.apps import apps
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure(USE_TZ=True, INSTALLED_APPS=[], DEFAULT_AUTO_FIELD="django.db.models.AutoField")
+    if not apps.ready:
+        django.setup(set_prefix=False)
+
+
+def display_path(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+@dataclass
+class Analysis:
+    project: ProjectContext
+    parsed: dict[Key, ParsedMigration]
+    replayer: Replayer
+    discovery: Discovery
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def migrations_loaded(self) -> int:
+        return len(self.parsed)
+
+    @property
+    def migrations_reported(self) -> int:
+        return sum(1 for m in self.project.migrations if m.reported)
+
+
+class Engine:
+    def __init__(self, config: Config, installed: InstalledApps | None = None) -> None:
+        self.config = config
+        self.resolver = Resolver(config.user_model)
+        self.installed = installed if installed is not None else InstalledApps()
+        self.project_apps = ProjectApps(config.root, config.app_labels)
+
+    def analyze(self, paths: list[Path]) -> Analysis:
+        ensure_django_settings()
+        root = self.config.root
+        exclude = [(root / e) if root else Path(e) for e in self.config.exclude]
+        found = discover(paths, self.config.app_labels, exclude, root)
+        notes = [
+            f"app label {label!r} is used by two migrations packages ({first} and {second}); the second was skipped"
+            for label, first, second in found.duplicates
+        ]
+        parsed: dict[Key, ParsedMigration] = {}
+        for package in found.packages.values():
+            self._load_package(package, parsed)
+        external = self._load_dependencies(found, parsed, notes)
+
+        migrations = {key: pm.migration for key, pm in parsed.items()}
+        paths_by_key = {key: pm.path for key, pm in parsed.items()}
+        lines = {key: pm.line for key, pm in parsed.items()}
+        problems: list[AppGraphProblem] = prune_dependencies(migrations, external, paths_by_key, lines)
+        migrated = {label for label in found.packages} | {key[0] for key in parsed}
+        result = build_graph(migrations, migrated, external, paths_by_key)
+        problems.extend(result.problems)
+        problems.extend(leaf_problems(result.conflicts, paths_by_key, lines))
+        reported_paths = {str(p) for p in found.reported_files}
+        reported_keys = {
+            key for key, pm in parsed.items() if str(Path(pm.path).resolve()) in reported_paths
+        }
+        for problem in problems:
+            problem.reported = any((problem.app_label, name) in reported_keys for name in problem.migrations)
+
+        replayer = Replayer()
+        contexts: list[MigrationContext] = []
+        for key in result.plan:
+            pm = parsed.get(key)
+            if pm is None:
+                continue
+            migration = pm.migration
+            context = MigrationContext(
+                app_label=key[0],
+                name=key[1],
+                path=pm.path,
+                atomic=bool(migration.atomic),
+                initial=bool(migration.initial),
+                line=pm.line,
+                column=pm.column,
+                reported=key in reported_keys,
+                attributes=pm.attributes,
+                problems=list(pm.problems),
+            )
+            replayer.replay(pm, context)
+            contexts.append(context)
+        project = ProjectContext(contexts, problems, external)
+        return Analysis(project, parsed, replayer, found, notes)
+
+    def _load_package(self, package: MigrationsPackage, parsed: dict[Key, ParsedMigration]) -> None:
+        for file in package.files():
+            pm = read_migration(file, package.app_label, self.resolver, display_path(file))
+            parsed[pm.key] = pm
+
+    def _load_dependencies(
+        self, found: Discovery, parsed: dict[Key, ParsedMigration], notes: list[str]
+    ) -> set[str]:
+        """Load apps that the given migrations depend on: the project tree first, then installed packages."""
+        external: set[str] = set()
+        loaded = set(found.packages)
+        pending = list(parsed.values())
+        while pending:
+            wanted: set[str] = set()
+            for pm in pending:
+                for dep in [*pm.migration.dependencies, *pm.migration.run_before]:
+                    if dep[0] not in loaded and dep[0] not in external:
+                        wanted.add(dep[0])
+            pending = []
+            for label in sorted(wanted):
+                package = self.project_apps.find(label) or self.installed.find(label)
+                if package is None:
+                    external.add(label)
+                    notes.append(
+                        f"app {label!r} was not found in the project or installed packages; "
+                        "its state is unknown, and rules that need it say they couldn't judge"
+                    )
+                    continue
+                loaded.add(label)
+                before = set(parsed)
+                self._load_package(package, parsed)
+                pending.extend(parsed[k] for k in set(parsed) - before)
+        return external

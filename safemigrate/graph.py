@@ -1,0 +1,129 @@
+"""The migration graph, built by Django's own loader logic over statically read migrations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.migrations.exceptions import CircularDependencyError, NodeNotFoundError
+from django.db.migrations.graph import MigrationGraph
+from django.db.migrations.loader import MigrationLoader
+
+from safemigrate.context import AppGraphProblem
+
+Key = tuple[str, str]
+
+
+class _StaticLoader(MigrationLoader):
+    """Django's MigrationLoader, fed migrations read from source instead of imported."""
+
+    def __init__(self, disk: dict[Key, Any], migrated: set[str], unmigrated: set[str]) -> None:
+        self._static_disk = disk
+        self._static_migrated = migrated
+        self._static_unmigrated = unmigrated
+        super().__init__(None, load=False)
+
+    def load_disk(self) -> None:
+        self.disk_migrations = dict(self._static_disk)
+        self.migrated_apps = set(self._static_migrated)
+        self.unmigrated_apps = set(self._static_unmigrated)
+
+
+@dataclass
+class GraphResult:
+    graph: MigrationGraph | None
+    plan: list[Key]  # every node, dependencies first (Django's order)
+    problems: list[AppGraphProblem] = field(default_factory=list)
+    conflicts: dict[str, list[str]] = field(default_factory=dict)
+
+
+def prune_dependencies(
+    migrations: dict[Key, Any], external_apps: set[str], paths: dict[Key, str], lines: dict[Key, int]
+) -> list[AppGraphProblem]:
+    """Drop dependencies that can't be satisfied, reporting the ones that point nowhere."""
+    replaced: set[Key] = set()
+    for migration in migrations.values():
+        replaced.update(tuple(r) for r in migration.replaces)  # type: ignore[misc]
+    problems: list[AppGraphProblem] = []
+    for key, migration in migrations.items():
+        kept = []
+        for dep in migration.dependencies:
+            app, name = dep[0], dep[1]
+            if app in external_apps:
+                continue  # state unknown: noted once elsewhere
+            if name in ("__first__", "__latest__") or (app, name) in migrations or (app, name) in replaced:
+                kept.append(dep)
+                continue
+            problems.append(
+                AppGraphProblem(
+                    kind="missing-dependency",
+                    app_label=key[0],
+                    migrations=(key[1],),
+                    detail=f"{app}.{name}",
+                    path=paths[key],
+                    line=lines[key],
+                )
+            )
+        migration.dependencies = kept
+        migration.run_before = [
+            rb for rb in migration.run_before
+            if rb[0] not in external_apps and ((rb[0], rb[1]) in migrations or rb[1] in ("__first__", "__latest__"))
+        ]
+    return problems
+
+
+def build_graph(
+    migrations: dict[Key, Any], migrated_apps: set[str], external_apps: set[str], paths: dict[Key, str]
+) -> GraphResult:
+    loader = _StaticLoader(migrations, migrated_apps, external_apps)
+    try:
+        loader.build_graph()
+    except CircularDependencyError as exc:
+        return GraphResult(None, [], [_cycle_problem(str(exc), migrations, paths)])
+    except (NodeNotFoundError, ValueError) as exc:  # pragma: no cover - pruned beforehand
+        first = next(iter(paths), ("", ""))
+        problem = AppGraphProblem("missing-dependency", first[0], (first[1],), str(exc), paths.get(first, ""))
+        return GraphResult(None, [], [problem])
+    graph = loader.graph
+    return GraphResult(graph, full_plan(graph), conflicts=loader.detect_conflicts())
+
+
+def full_plan(graph: MigrationGraph) -> list[Key]:
+    """All nodes in dependency order, as Django's executor would apply them (app by app leaf)."""
+    plan: list[Key] = []
+    seen: set[Key] = set()
+    for leaf in sorted(graph.leaf_nodes()):
+        for node in graph.forwards_plan(leaf):
+            if node not in seen:
+                seen.add(node)
+                plan.append(node)
+    return plan
+
+
+def _cycle_problem(detail: str, migrations: dict[Key, Any], paths: dict[Key, str]) -> AppGraphProblem:
+    involved = [key for key in migrations if f"{key[0]}.{key[1]}" in detail]
+    first = involved[0] if involved else next(iter(migrations), ("", ""))
+    return AppGraphProblem(
+        kind="cycle",
+        app_label=first[0],
+        migrations=tuple(k[1] for k in involved) or (first[1],),
+        detail=detail,
+        path=paths.get(first, ""),
+    )
+
+
+def leaf_problems(
+    conflicts: dict[str, list[str]], paths: dict[Key, str], lines: dict[Key, int]
+) -> Iterable[AppGraphProblem]:
+    for app, names in sorted(conflicts.items()):
+        names = sorted(names)
+        key = (app, names[-1])
+        yield AppGraphProblem(
+            kind="conflict",
+            app_label=app,
+            migrations=tuple(names),
+            detail=", ".join(names),
+            path=paths.get(key, ""),
+            line=lines.get(key, 1),
+        )

@@ -1,0 +1,49 @@
+"""Helpers shared by the reporters: ordering, counting and the one-line summary."""
+
+from __future__ import annotations
+
+from safemigrate.findings import Finding, Report
+
+
+def sorted_findings(report: Report) -> list[Finding]:
+    """The report's findings in a stable order (path, line, column, rule)."""
+    return sorted(report.findings, key=lambda f: f.sort_key())
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def migrations_with_findings(report: Report) -> int:
+    """How many distinct (app, migration) pairs have at least one finding."""
+    return len({(f.app, f.migration) for f in report.findings})
+
+
+def summary_line(report: Report) -> str:
+    """``Found 3 errors and 1 warning in 2 of 14 migrations.`` or ``All checks passed: ...``."""
+    checked = report.migrations_checked
+    if not report.findings:
+        return f"All checks passed: {plural(checked, 'migration')} checked."
+    errors, warnings = report.error_count, report.warning_count
+    parts = []
+    if errors:
+        parts.append(plural(errors, "error"))
+    if warnings:
+        parts.append(plural(warnings, "warning"))
+    counted = " and ".join(parts)
+    noun = "migration" if checked == 1 else "migrations"
+    return f"Found {counted} in {migrations_with_findings(report)} of {checked} {noun}."
+
+
+def explain_hint(finding: Finding) -> str:
+    """``safemigrate explain ZDM101 (rules/....md)``; the page part is left out when unknown."""
+    hint = f"safemigrate explain {finding.rule}"
+    return f"{hint} ({finding.page})" if finding.page else hint
+
+
+def forward_slashes(path: str) -> str:
+    """The path with ``/`` separators and no leading ``./``, as CI systems expect."""
+    path = path.replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path

@@ -1,0 +1,57 @@
+"""The machine-readable JSON format, version 1 (schema: ``docs/json-schema-v1.json``).
+
+Within version 1 keys are only ever added, never renamed or removed, and consumers
+should ignore keys they don't know. A breaking change bumps ``version``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from safemigrate import __version__
+from safemigrate.findings import Finding, Report
+from safemigrate.reporters._common import sorted_findings
+
+SCHEMA_VERSION = 1
+
+
+def finding_to_dict(report: Report, finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "name": finding.name,
+        "severity": finding.severity.value,
+        "blocking": report.is_error(finding),
+        "category": finding.category.value,
+        "phase": finding.phase.value,
+        "message": finding.message,
+        "help": finding.help,
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "app": finding.app,
+        "migration": finding.migration,
+        "operation_index": finding.operation_index,
+        "page": finding.page,
+        "notes": list(finding.notes),
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    return {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "safemigrate", "version": __version__},
+        "findings": [finding_to_dict(report, finding) for finding in sorted_findings(report)],
+        "summary": {
+            "errors": report.error_count,
+            "warnings": report.warning_count,
+            "migrations_checked": report.migrations_checked,
+            "migrations_loaded": report.migrations_loaded,
+            "notes": list(report.notes),
+        },
+    }
+
+
+def render(report: Report, color: bool) -> str:
+    """JSON never carries colour; ``color`` is accepted for a uniform reporter signature."""
+    return json.dumps(report_to_dict(report), indent=2) + "\n"

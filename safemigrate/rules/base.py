@@ -1,0 +1,109 @@
+"""The rule base class and registry.
+
+Rules judge operations in context and yield findings. They never parse source,
+touch a database or format output: the engine gives them contexts, reporters
+print what they return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from safemigrate.context import AppGraphProblem, MigrationContext, OperationContext, ProjectContext
+from safemigrate.findings import Category, Finding, Phase, Severity
+
+RULE_PREFIX = "ZDM"
+REGISTRY: dict[str, Rule] = {}
+
+
+class Rule:
+    """Subclass, set the class attributes, override one or more ``check_*`` methods."""
+
+    id: ClassVar[str]
+    name: ClassVar[str]  # describes the bad pattern, kebab-case
+    severity: ClassVar[Severity]
+    category: ClassVar[Category]
+    summary: ClassVar[str]  # one line for `safemigrate rules`
+    fix_command: ClassVar[str | None] = None  # the command that produces the safe form
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "id" in cls.__dict__:
+            if cls.id in REGISTRY:
+                raise RuntimeError(f"duplicate rule id {cls.id}")
+            REGISTRY[cls.id] = cls()
+
+    @property
+    def page(self) -> str:
+        return f"rules/{self.name}.md"
+
+    # --- hooks -----------------------------------------------------------
+    def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
+        return iter(())
+
+    def check_migration(self, migration: MigrationContext) -> Iterator[Finding]:
+        return iter(())
+
+    def check_project(self, project: ProjectContext) -> Iterator[Finding]:
+        return iter(())
+
+    # --- building findings ----------------------------------------------
+    def at_operation(self, ctx: OperationContext, message: str, help: str, phase: Phase | None = None) -> Finding:
+        m = ctx.migration
+        return Finding(
+            rule=self.id,
+            name=self.name,
+            severity=self.severity,
+            category=self.category,
+            phase=phase or ctx.phase,
+            message=message,
+            help=help,
+            path=m.path,
+            line=ctx.line,
+            column=ctx.column,
+            app=m.app_label,
+            migration=m.name,
+            operation_index=ctx.index,
+            page=self.page,
+        )
+
+    def at_migration(self, m: MigrationContext, message: str, help: str, phase: Phase) -> Finding:
+        return Finding(
+            rule=self.id,
+            name=self.name,
+            severity=self.severity,
+            category=self.category,
+            phase=phase,
+            message=message,
+            help=help,
+            path=m.path,
+            line=m.line,
+            column=m.column,
+            app=m.app_label,
+            migration=m.name,
+            operation_index=None,
+            page=self.page,
+        )
+
+    def at_graph(self, problem: AppGraphProblem, message: str, help: str) -> Finding:
+        return Finding(
+            rule=self.id,
+            name=self.name,
+            severity=self.severity,
+            category=self.category,
+            phase=Phase.ANY,
+            message=message,
+            help=help,
+            path=problem.path,
+            line=problem.line,
+            column=problem.column,
+            app=problem.app_label,
+            migration=problem.migrations[0] if problem.migrations else "",
+            operation_index=None,
+            page=self.page,
+        )
+
+
+def get_rule(rule_id: str) -> Rule | None:
+    return REGISTRY.get(rule_id.upper())

@@ -1,0 +1,308 @@
+"""Read-only views of a replayed model state: tables, columns, indexes, constraints.
+
+These are what rules see of Django's ``ModelState``. They are built the same way
+from the static replay and from Django's own loader, which is what the
+differential tests compare.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django.db import models
+from django.db.models.fields import NOT_PROVIDED
+
+
+def field_path(field: models.Field[Any, Any]) -> str:
+    """The dotted class path of a field, as a migration file would spell it."""
+    placeholder = getattr(field, "safemigrate_path", None)
+    if placeholder:
+        return str(placeholder)
+    cls = type(field)
+    module = cls.__module__
+    if module.startswith("django.db.models.fields"):
+        module = "django.db.models"
+    return f"{module}.{cls.__qualname__}"
+
+
+def relation_key(target: Any, app_label: str) -> str | None:
+    """Normalise a relation target ("shop.Product", "self", a model) to "app.model"."""
+    if target is None:
+        return None
+    if isinstance(target, str):
+        if target == "self":
+            return None
+        if "." in target:
+            app, _, model = target.partition(".")
+            return f"{app}.{model.lower()}"
+        return f"{app_label}.{target.lower()}"
+    meta = getattr(target, "_meta", None)
+    if meta is not None:
+        return str(meta.label_lower)
+    return str(target).lower()
+
+
+def _callable_name(value: Any) -> str | None:
+    if value is None:
+        return None
+    path = getattr(value, "safemigrate_path", None)
+    if path:
+        return str(path)
+    name = getattr(value, "__qualname__", None) or getattr(value, "__name__", None)
+    module = getattr(value, "__module__", "")
+    if name:
+        return f"{module}.{name}" if module else str(name)
+    return repr(value)
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One field of a model, as the database sees it."""
+
+    name: str
+    field: models.Field[Any, Any]
+    app_label: str
+    model_name: str
+
+    @property
+    def path(self) -> str:
+        return field_path(self.field)
+
+    @property
+    def known(self) -> bool:
+        """False for project-specific field classes the static reader can't import."""
+        return not getattr(self.field, "safemigrate_path", None)
+
+    @property
+    def internal_type(self) -> str:
+        if not self.known:
+            return self.path.rpartition(".")[2]
+        try:
+            return str(self.field.get_internal_type())
+        except Exception:  # pragma: no cover - defensive for odd fields
+            return type(self.field).__name__
+
+    @property
+    def is_m2m(self) -> bool:
+        return bool(getattr(self.field, "many_to_many", False))
+
+    @property
+    def is_foreign_key(self) -> bool:
+        return isinstance(self.field, models.ForeignKey)
+
+    @property
+    def column(self) -> str | None:
+        """Column name; None for fields without one (many-to-many)."""
+        if self.is_m2m:
+            return None
+        if self.field.db_column:
+            return str(self.field.db_column)
+        if self.is_foreign_key:
+            return f"{self.name}_id"
+        return self.name
+
+    @property
+    def null(self) -> bool:
+        return bool(self.field.null)
+
+    @property
+    def has_default(self) -> bool:
+        return self.field.default is not NOT_PROVIDED
+
+    @property
+    def default(self) -> Any:
+        return None if self.field.default is NOT_PROVIDED else self.field.default
+
+    @property
+    def default_is_callable(self) -> bool:
+        return self.has_default and callable(self.field.default)
+
+    @property
+    def has_db_default(self) -> bool:
+        return getattr(self.field, "db_default", NOT_PROVIDED) is not NOT_PROVIDED
+
+    @property
+    def db_default(self) -> Any:
+        value = getattr(self.field, "db_default", NOT_PROVIDED)
+        return None if value is NOT_PROVIDED else value
+
+    @property
+    def unique(self) -> bool:
+        return bool(getattr(self.field, "_unique", False)) or bool(self.field.primary_key)
+
+    @property
+    def db_index(self) -> bool:
+        return bool(self.field.db_index)
+
+    @property
+    def primary_key(self) -> bool:
+        return bool(self.field.primary_key)
+
+    @property
+    def max_length(self) -> int | None:
+        value = getattr(self.field, "max_length", None)
+        return value if isinstance(value, int) else None
+
+    @property
+    def related_model(self) -> str | None:
+        remote = getattr(self.field, "remote_field", None)
+        if remote is None:
+            return None
+        target = relation_key(remote.model, self.app_label)
+        return target or f"{self.app_label}.{self.model_name}"
+
+    @property
+    def on_delete(self) -> str | None:
+        remote = getattr(self.field, "remote_field", None)
+        return _callable_name(getattr(remote, "on_delete", None)) if remote else None
+
+    @property
+    def db_constraint(self) -> bool:
+        return bool(getattr(self.field, "db_constraint", False))
+
+    @property
+    def indexed(self) -> bool:
+        """Whether Django creates an index for this column on its own."""
+        return self.db_index or self.unique or (self.is_foreign_key and self.db_constraint) or (
+            self.is_foreign_key and self.field.db_index
+        )
+
+    def describe(self) -> dict[str, Any]:
+        """Everything the differential tests compare, as plain data."""
+        return {
+            "column": self.column,
+            "type": self.path.rpartition(".")[2] if not self.known else self.path,
+            "null": self.null,
+            "default": _describe_value(self.field.default),
+            "db_default": _describe_value(getattr(self.field, "db_default", NOT_PROVIDED)),
+            "unique": self.unique,
+            "db_index": self.db_index,
+            "primary_key": self.primary_key,
+            "max_length": self.max_length,
+            "related_model": self.related_model,
+            "on_delete": (self.on_delete or "").rpartition(".")[2] or None,
+        }
+
+
+def _describe_value(value: Any) -> Any:
+    if value is NOT_PROVIDED:
+        return "<none>"
+    if callable(value) and not isinstance(value, type):
+        name = _callable_name(value) or ""
+        return "callable:" + name.rpartition(".")[2]
+    path = getattr(value, "safemigrate_path", None)
+    if path:
+        return "value:" + str(path).rpartition(".")[2]
+    try:
+        return repr(value)
+    except Exception:  # pragma: no cover
+        return type(value).__name__
+
+
+class ModelInfo:
+    """A snapshot of one model's state at one point of the replay."""
+
+    def __init__(
+        self,
+        app_label: str,
+        name: str,
+        fields: dict[str, models.Field[Any, Any]],
+        options: dict[str, Any],
+        bases: tuple[Any, ...] = (),
+    ) -> None:
+        self.app_label = app_label
+        self.name = name
+        self.name_lower = name.lower()
+        self._fields = fields
+        self.options = options
+        self.bases = bases
+
+    @classmethod
+    def from_state(cls, model_state: Any) -> ModelInfo:
+        # A shallow copy is enough: Django's state_forwards replaces field
+        # objects and option values rather than mutating them.
+        return cls(
+            model_state.app_label,
+            model_state.name,
+            dict(model_state.fields),
+            dict(model_state.options),
+            tuple(model_state.bases),
+        )
+
+    @property
+    def key(self) -> str:
+        return f"{self.app_label}.{self.name_lower}"
+
+    @property
+    def table(self) -> str:
+        db_table = self.options.get("db_table")
+        if db_table:
+            return str(db_table)
+        return f"{self.app_label}_{self.name_lower}"
+
+    @property
+    def managed(self) -> bool:
+        return bool(self.options.get("managed", True))
+
+    @property
+    def proxy(self) -> bool:
+        return bool(self.options.get("proxy", False))
+
+    @property
+    def has_table(self) -> bool:
+        """Whether Django manages a table of its own for this model."""
+        return self.managed and not self.proxy
+
+    @cached_property
+    def fields(self) -> dict[str, FieldInfo]:
+        return {
+            name: FieldInfo(name, f, self.app_label, self.name_lower) for name, f in self._fields.items()
+        }
+
+    def field(self, name: str) -> FieldInfo | None:
+        if name in self._fields:
+            return self.fields[name]
+        lowered = name.lower()
+        for key, info in self.fields.items():
+            if key.lower() == lowered:
+                return info
+        return None
+
+    @property
+    def indexes(self) -> list[Any]:
+        return list(self.options.get("indexes", []))
+
+    @property
+    def constraints(self) -> list[Any]:
+        return list(self.options.get("constraints", []))
+
+    @property
+    def unique_together(self) -> set[tuple[str, ...]]:
+        return {tuple(t) for t in self.options.get("unique_together", ()) or ()}
+
+    @property
+    def index_together(self) -> set[tuple[str, ...]]:
+        return {tuple(t) for t in self.options.get("index_together", ()) or ()}
+
+    def describe(self) -> dict[str, Any]:
+        """Everything the differential tests compare, as plain data."""
+        return {
+            "table": self.table,
+            "managed": self.managed,
+            "proxy": self.proxy,
+            "fields": {name: info.describe() for name, info in self.fields.items()},
+            "indexes": sorted(_describe_index(i) for i in self.indexes),
+            "constraints": sorted(_describe_index(c) for c in self.constraints),
+            "unique_together": sorted(self.unique_together),
+            "index_together": sorted(self.index_together),
+        }
+
+
+def _describe_index(obj: Any) -> str:
+    try:
+        path, args, kwargs = obj.deconstruct()
+    except Exception:  # pragma: no cover - placeholder indexes
+        return repr(obj)
+    return f"{path.rpartition('.')[2]}({kwargs.get('name')}, {sorted((k, repr(v)) for k, v in kwargs.items())})"

@@ -1,0 +1,1 @@
+"""Reading migration files as source: no project code is imported or executed."""

@@ -1,0 +1,361 @@
+"""Evaluate the literal parts of a migration module's syntax tree into Django objects.
+
+Only a safe subset of Python is evaluated: literals, names bound by imports or
+module-level assignments, attribute access, calls of Django's own callables and
+a few pure built-ins, and simple arithmetic on literals. Anything else becomes
+an inert placeholder; nothing from the project is imported or run.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from django.db.migrations.operations.base import Operation
+
+from safemigrate.context import FunctionFacts
+from safemigrate.source.placeholders import (
+    Placeholder,
+    PlaceholderCall,
+    SourceFunction,
+    UnknownOperation,
+    Unevaluable,
+    make_placeholder_field,
+)
+from safemigrate.source.resolve import SAFE_BUILTINS, Resolver
+
+_BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Mod: operator.mod,
+    ast.BitOr: operator.or_,
+    ast.BitAnd: operator.and_,
+}
+_PLAIN = (str, int, float, bytes, list, tuple, bool, type(None))
+
+
+class ModuleEvaluator:
+    """Evaluates expressions in the namespace of one migration module."""
+
+    def __init__(self, tree: ast.Module, resolver: Resolver, source: str) -> None:
+        self.resolver = resolver
+        self.source = source
+        self.imports: dict[str, str] = {}  # local name -> dotted path
+        self.assigns: dict[str, ast.expr] = {}
+        self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.locations: dict[int, tuple[int, int]] = {}  # id(operation) -> (line, column)
+        self._evaluating: set[str] = set()
+        self._values: dict[str, Any] = {}
+        self._facts: dict[str, FunctionFacts] = {}
+        for node in tree.body:
+            self._scan_top(node)
+
+    # --- module namespace ------------------------------------------------
+    def _scan_top(self, node: ast.stmt) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.imports[alias.asname] = alias.name
+                else:
+                    root = alias.name.split(".")[0]
+                    self.imports[root] = root
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative import: project code
+                base = "." * node.level + (node.module or "")
+            else:
+                base = node.module or ""
+            for alias in node.names:
+                if alias.name != "*":
+                    self.imports[alias.asname or alias.name] = f"{base}.{alias.name}"
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    self.assigns[target.id] = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            self.assigns[node.target.id] = node.value
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.functions[node.name] = node
+        elif isinstance(node, (ast.If, ast.Try)):
+            for child in node.body:
+                self._scan_top(child)
+
+    def function_facts(self, name: str) -> FunctionFacts | None:
+        return self._facts.get(name)
+
+    # --- evaluation ----------------------------------------------------------
+    def eval(self, node: ast.expr) -> Any:
+        method = getattr(self, f"_eval_{type(node).__name__}", None)
+        if method is None:
+            return Unevaluable(self._snippet(node))
+        return method(node)
+
+    def _snippet(self, node: ast.AST) -> str:
+        text = ast.get_source_segment(self.source, node) or type(node).__name__
+        return text if len(text) <= 60 else text[:57] + "..."
+
+    def _eval_Constant(self, node: ast.Constant) -> Any:
+        return node.value
+
+    def _elements(self, elts: list[ast.expr]) -> list[Any]:
+        out: list[Any] = []
+        for elt in elts:
+            if isinstance(elt, ast.Starred):
+                value = self.eval(elt.value)
+                if isinstance(value, (list, tuple)):
+                    out.extend(value)
+                else:
+                    out.append(Unevaluable(self._snippet(elt)))
+            else:
+                out.append(self.eval(elt))
+        return out
+
+    def _eval_List(self, node: ast.List) -> list[Any]:
+        return self._elements(node.elts)
+
+    def _eval_Tuple(self, node: ast.Tuple) -> tuple[Any, ...]:
+        return tuple(self._elements(node.elts))
+
+    def _eval_Set(self, node: ast.Set) -> Any:
+        items = self._elements(node.elts)
+        try:
+            return set(items)
+        except TypeError:
+            return Unevaluable(self._snippet(node))
+
+    def _eval_Dict(self, node: ast.Dict) -> Any:
+        out: dict[Any, Any] = {}
+        for key, value in zip(node.keys, node.values):
+            if key is None:
+                spread = self.eval(value)
+                if isinstance(spread, dict):
+                    out.update(spread)
+                continue
+            k = self.eval(key)
+            try:
+                out[k] = self.eval(value)
+            except TypeError:
+                return Unevaluable(self._snippet(node))
+        return out
+
+    def _eval_Name(self, node: ast.Name) -> Any:
+        return self._name(node.id, node)
+
+    def _name(self, name: str, node: ast.AST) -> Any:
+        if name in self.imports:
+            return self._resolve(self.imports[name])
+        if name in self.functions:
+            return self._function(self.functions[name])
+        if name in self.assigns:
+            if name in self._values:
+                return self._values[name]
+            if name in self._evaluating:
+                return Unevaluable(name)
+            self._evaluating.add(name)
+            try:
+                value = self.eval(self.assigns[name])
+            finally:
+                self._evaluating.discard(name)
+            self._values[name] = value
+            return value
+        if name in SAFE_BUILTINS:
+            return SAFE_BUILTINS[name]
+        return Placeholder(name)
+
+    def _resolve(self, path: str) -> Any:
+        if path.startswith("."):
+            return Placeholder(path)
+        return self.resolver.resolve(path)
+
+    def _dotted(self, node: ast.expr) -> str | None:
+        """The import-qualified dotted name of a Name/Attribute chain, if it starts at an import."""
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if isinstance(node, ast.Name) and node.id in self.imports:
+            parts.append(self.imports[node.id])
+            return ".".join(reversed(parts))
+        return None
+
+    def _eval_Attribute(self, node: ast.Attribute) -> Any:
+        dotted = self._dotted(node)
+        if dotted is not None:
+            return self._resolve(dotted)
+        base = self.eval(node.value)
+        if isinstance(base, (Placeholder, Unevaluable)):
+            return Placeholder(f"{base!r}.{node.attr}")
+        try:
+            return getattr(base, node.attr)
+        except Exception:
+            return Unevaluable(self._snippet(node))
+
+    def _eval_Call(self, node: ast.Call) -> Any:
+        func = self.eval(node.func)
+        args = self._elements(node.args)
+        kwargs: dict[str, Any] = {}
+        for kw in node.keywords:
+            value = self.eval(kw.value)
+            if kw.arg is None:
+                if isinstance(value, dict):
+                    kwargs.update(value)
+                continue
+            kwargs[kw.arg] = value
+        if isinstance(func, (Placeholder, Unevaluable)):
+            result: Any = PlaceholderCall(func.safemigrate_path, tuple(args), kwargs)
+        elif isinstance(func, SourceFunction):
+            return Unevaluable(self._snippet(node))
+        else:
+            if isinstance(func, type) and issubclass(func, Operation):
+                args, kwargs = _coerce_operation_arguments(func, args, kwargs)
+            try:
+                result = func(*args, **kwargs)
+            except Exception:
+                result = PlaceholderCall(_callable_path(func), tuple(args), kwargs)
+        if isinstance(result, Operation):
+            self.locations[id(result)] = (node.lineno, node.col_offset + 1)
+        return result
+
+    def _eval_BinOp(self, node: ast.BinOp) -> Any:
+        left = self.eval(node.left)
+        right = self.eval(node.right)
+        op = _BINOPS.get(type(node.op))
+        if op is not None and isinstance(left, _PLAIN) and isinstance(right, _PLAIN):
+            try:
+                return op(left, right)
+            except Exception:
+                pass
+        if op is operator.or_ or op is operator.and_:
+            try:  # Q objects combine with | and &
+                return op(left, right)
+            except Exception:
+                pass
+        return Unevaluable(self._snippet(node))
+
+    def _eval_UnaryOp(self, node: ast.UnaryOp) -> Any:
+        value = self.eval(node.operand)
+        try:
+            if isinstance(node.op, ast.USub):
+                return -value
+            if isinstance(node.op, ast.Not):
+                return not value
+            if isinstance(node.op, ast.Invert):
+                return ~value
+        except Exception:
+            pass
+        return Unevaluable(self._snippet(node))
+
+    def _eval_JoinedStr(self, node: ast.JoinedStr) -> Any:
+        if all(isinstance(v, ast.Constant) for v in node.values):
+            return "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
+        return Unevaluable(self._snippet(node))
+
+    def _eval_Lambda(self, node: ast.Lambda) -> Any:
+        facts = FunctionFacts(name="<lambda>", line=node.lineno, is_noop=_is_noop_body(node.body))
+        return SourceFunction("<lambda>", node.lineno, facts)
+
+    # --- functions (RunPython code) ---------------------------------------
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> SourceFunction:
+        facts = self._facts.get(node.name)
+        if facts is None:
+            facts = self._read_function(node)
+            self._facts[node.name] = facts
+        return SourceFunction(node.name, node.lineno, facts)
+
+    def _read_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionFacts:
+        imported: list[str] = []
+        uses_get_model = False
+        names_used: set[str] = set()
+        for child in ast.walk(node):
+            if isinstance(child, ast.ImportFrom) and not child.level and child.module:
+                if _is_models_module(child.module):
+                    imported.append(child.module)
+            elif isinstance(child, ast.ImportFrom) and child.level:
+                if (child.module or "").split(".")[-1] == "models" or any(a.name == "models" for a in child.names):
+                    imported.append("." * child.level + (child.module or ""))
+            elif isinstance(child, ast.Import):
+                imported.extend(a.name for a in child.names if _is_models_module(a.name))
+            elif isinstance(child, ast.Attribute) and child.attr == "get_model":
+                uses_get_model = True
+            elif isinstance(child, ast.Name):
+                names_used.add(child.id)
+        # Module-level imports from a models module, used inside the function.
+        for name in names_used:
+            path = self.imports.get(name)
+            if path and not path.startswith("django."):
+                module = path.rpartition(".")[0] if not _is_models_module(path) else path
+                if _is_models_module(module) or _is_models_module(path):
+                    imported.append(module if _is_models_module(module) else path)
+        body = node.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]
+        is_noop = all(isinstance(s, ast.Pass) for s in body) or (
+            len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is None
+        )
+        return FunctionFacts(
+            name=node.name,
+            line=node.lineno,
+            is_noop=is_noop,
+            imported_models=tuple(dict.fromkeys(imported)),
+            uses_get_model=uses_get_model,
+        )
+
+
+def _is_models_module(module: str) -> bool:
+    parts = module.split(".")
+    return parts[0] != "django" and ("models" in parts[1:] or parts[-1] == "models")
+
+
+def _is_noop_body(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
+
+
+def _callable_path(func: Any) -> str:
+    module = getattr(func, "__module__", "") or ""
+    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or type(func).__name__
+    return f"{module}.{name}" if module else str(name)
+
+
+def _as_operation(value: Any) -> Any:
+    if isinstance(value, PlaceholderCall):
+        return UnknownOperation(value.safemigrate_path, value.args, value.kwargs)
+    if isinstance(value, (Placeholder, Unevaluable)):
+        return UnknownOperation(value.safemigrate_path)
+    return value
+
+
+def _as_field(value: Any) -> Any:
+    if isinstance(value, PlaceholderCall):
+        return make_placeholder_field(value.safemigrate_path, value.args, value.kwargs)
+    if isinstance(value, (Placeholder, Unevaluable)):
+        return make_placeholder_field(value.safemigrate_path, (), {})
+    return value
+
+
+def _coerce_operation_arguments(
+    cls: type[Operation], args: list[Any], kwargs: dict[str, Any]
+) -> tuple[list[Any], dict[str, Any]]:
+    """Turn placeholder values into stand-in fields/operations where an operation expects them."""
+    try:
+        bound = inspect.signature(cls).bind_partial(*args, **kwargs)
+    except TypeError:
+        return args, kwargs
+    arguments = bound.arguments
+    if "field" in arguments:
+        arguments["field"] = _as_field(arguments["field"])
+    if "fields" in arguments and isinstance(arguments["fields"], (list, tuple)):
+        arguments["fields"] = [
+            (item[0], _as_field(item[1])) if isinstance(item, tuple) and len(item) == 2 else item
+            for item in arguments["fields"]
+        ]
+    for name in ("database_operations", "state_operations"):
+        if name in arguments and isinstance(arguments[name], (list, tuple)):
+            arguments[name] = [_as_operation(op) for op in arguments[name]]
+    return list(bound.args), dict(bound.kwargs)
+
+
+def as_operation(value: Any) -> Any:
+    return _as_operation(value)

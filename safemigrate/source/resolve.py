@@ -1,0 +1,59 @@
+"""Turning dotted names into objects: real ones under ``django.*``, placeholders otherwise."""
+
+from __future__ import annotations
+
+import builtins
+import importlib
+from typing import Any
+
+from safemigrate.source.placeholders import Placeholder
+
+# Pure value constructors from the standard library that migrations use for defaults.
+SAFE_STDLIB = ("decimal.", "datetime.", "uuid.")
+SAFE_BUILTINS = {
+    name: getattr(builtins, name)
+    for name in ("set", "frozenset", "tuple", "list", "dict", "str", "int", "float", "bool", "bytes", "range")
+}
+AUTH_USER_MODEL = "django.conf.settings.AUTH_USER_MODEL"
+
+
+class Resolver:
+    """Caches name lookups across every file of a run."""
+
+    def __init__(self, user_model: str = "auth.User") -> None:
+        self.user_model = user_model
+        self._cache: dict[str, Any] = {AUTH_USER_MODEL: user_model}
+
+    def resolve(self, path: str) -> Any:
+        try:
+            return self._cache[path]
+        except KeyError:
+            pass
+        value = self._lookup(path)
+        self._cache[path] = value
+        return value
+
+    def _lookup(self, path: str) -> Any:
+        allowed = path == "django" or path.startswith("django.") or path.startswith(SAFE_STDLIB)
+        if path.startswith("django.conf.settings"):
+            # Project settings are unknown in static mode (AUTH_USER_MODEL is configured).
+            allowed = False
+        if not allowed:
+            return Placeholder(path)
+        parts = path.split(".")
+        # Import the longest importable module prefix, then walk attributes.
+        for cut in range(len(parts), 0, -1):
+            module_name = ".".join(parts[:cut])
+            try:
+                obj: Any = importlib.import_module(module_name)
+            except ImportError:
+                continue
+            except Exception:
+                return Placeholder(path)
+            try:
+                for attr in parts[cut:]:
+                    obj = getattr(obj, attr)
+            except Exception:
+                return Placeholder(path)
+            return obj
+        return Placeholder(path)

@@ -1,0 +1,7 @@
+"""The sample project serves no pages; it exists for its migrations."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
