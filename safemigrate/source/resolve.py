@@ -15,6 +15,7 @@ SAFE_BUILTINS = {
     for name in ("set", "frozenset", "tuple", "list", "dict", "str", "int", "float", "bool", "bytes", "range")
 }
 AUTH_USER_MODEL = "django.conf.settings.AUTH_USER_MODEL"
+PG_OPERATIONS = "django.contrib.postgres.operations"
 
 
 class Resolver:
@@ -30,6 +31,11 @@ class Resolver:
         except KeyError:
             pass
         value = self._lookup(path)
+        if isinstance(value, Placeholder) and path.startswith(PG_OPERATIONS + "."):
+            # No PostgreSQL driver here (pre-commit's isolated environment): same names, same state semantics.
+            from safemigrate.source import postgres_operations
+
+            value = getattr(postgres_operations, path[len(PG_OPERATIONS) + 1 :], value)
         self._cache[path] = value
         return value
 
