@@ -172,9 +172,9 @@ class Generator:
             kw = [("max_length", rng.choice([32, 64, 100, 128, 200, 255]))]
             if for_add or rng.random() < 0.3:
                 kw = (
-                    [("blank", True), ("default", "")] + kw
+                    [("blank", True), ("default", ""), *kw]
                     if rng.random() < 0.6
-                    else [("blank", True)] + kw + [("null", True)]
+                    else [("blank", True), *kw, ("null", True)]
                 )
             elif rng.random() < 0.2:
                 kw.append(("db_index", True))
@@ -269,9 +269,8 @@ class Generator:
             if len(one) <= 88 and "\n" not in one:
                 lines.append(one)
             else:
-                lines.append(
-                    f"                (\n                    {literal(fname)},\n                    {fld.render(20)},\n                ),"
-                )
+                pad = " " * 16
+                lines.append(f"{pad}(\n{pad}    {literal(fname)},\n{pad}    {fld.render(20)},\n{pad}),")
         lines.append("            ],")
         if self.rng.random() < 0.4:
             first = next(iter(model.fields))
@@ -305,7 +304,7 @@ class Generator:
     def _emit_add_field(
         self, draft: MigrationDraft, model: Model, fname: str, fld: Field, *, preserve_default: bool
     ) -> None:
-        kw = [("model_name", model.lower), ("name", fname), ("field", Raw(fld.render(12)))]
+        kw: list[tuple[str, Any]] = [("model_name", model.lower), ("name", fname), ("field", Raw(fld.render(12)))]
         if not preserve_default:
             kw.append(("preserve_default", False))
             fld = Field(fld.kind, [k for k in fld.kwargs if k[0] != "default"])  # NOT NULL, no default from now on

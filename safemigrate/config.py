@@ -79,20 +79,23 @@ def load_config(path: Path | None) -> Config:
     return config
 
 
+_KEY_TYPES: dict[str, type] = {
+    "select": list, "ignore": list, "exclude": list, "warnings_as_errors": bool,
+    "format": str, "user_model": str, "app_labels": dict,
+}
+
+
 def _check_type(key: str, value: Any, path: Path) -> Any:
-    expected = {
-        "select": list, "ignore": list, "exclude": list, "warnings_as_errors": bool,
-        "format": str, "user_model": str, "app_labels": dict,
-    }[key]
+    expected = _KEY_TYPES[key]
     if not isinstance(value, expected):
         raise InputError(f"[tool.safemigrate] {key} must be a {expected.__name__}", str(path))
-    if expected is list and not all(isinstance(v, str) for v in value):
+    if isinstance(value, list) and not all(isinstance(v, str) for v in value):
         raise InputError(f"[tool.safemigrate] {key} must be a list of strings", str(path))
     if key == "format" and value not in FORMATS:
         raise InputError(f"[tool.safemigrate] format must be one of {', '.join(FORMATS)}", str(path))
-    if key == "user_model" and value.count(".") != 1:
+    if key == "user_model" and str(value).count(".") != 1:
         raise InputError("[tool.safemigrate] user_model must look like 'app_label.ModelName'", str(path))
-    if key == "app_labels" and not all(isinstance(v, str) for v in value.values()):
+    if isinstance(value, dict) and not all(isinstance(v, str) for v in value.values()):
         raise InputError("[tool.safemigrate] app_labels maps app directories to label strings", str(path))
     return value
 

@@ -64,8 +64,8 @@ def app_label_for(migrations_dir: Path, overrides: dict[str, str] | None = None,
                     return label
             except OSError:
                 continue
-    label = _literal_app_config_label(app_dir / "apps.py")
-    return label or app_dir.name
+    literal = _literal_app_config_label(app_dir / "apps.py")
+    return literal or app_dir.name
 
 
 def _literal_app_config_label(apps_py: Path) -> str | None:
@@ -169,8 +169,8 @@ class ProjectApps:
             self._index = {}
             for directory in walk_migrations_dirs(self.root):
                 self._index.setdefault(app_label_for(directory, self.overrides, self.root), directory)
-        directory = self._index.get(app_label)
-        return MigrationsPackage(app_label, directory) if directory else None
+        found = self._index.get(app_label)
+        return MigrationsPackage(app_label, found) if found else None
 
 
 class InstalledApps:

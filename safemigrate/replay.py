@@ -7,6 +7,7 @@ just after it, so rules can judge it in context.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -68,10 +69,8 @@ class Replayer:
         """Replay without building contexts (for migrations nobody asked about)."""
         app = parsed.app_label
         for operation in parsed.migration.operations:
-            try:
+            with contextlib.suppress(Exception):  # its model's history is unknown; nothing to replay
                 operation.state_forwards(app, self.state)
-            except Exception:
-                pass
             _, after_name = model_names(operation)
             self._track_constraints(operation, f"{app}.{after_name}" if after_name else None, False)
             if isinstance(operation, ops.SeparateDatabaseAndState):

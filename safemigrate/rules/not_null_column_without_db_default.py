@@ -33,6 +33,6 @@ class NotNullColumnWithoutDbDefault(Rule):
             ctx,
             f'Adding NOT NULL column "{field.column}" to "{table}" without a database default: {why}, '
             "and old code's INSERTs, which don't name the column, fail.",
-            f"Use db_default= (Django 5.0+) so the database fills it, or add it with null=True, backfill, "
-            f"then make it NOT NULL in a later migration.",
+            "Use db_default= (Django 5.0+) so the database fills it, or add it with null=True, backfill, "
+            "then make it NOT NULL in a later migration.",
         )

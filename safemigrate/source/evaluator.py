@@ -21,8 +21,8 @@ from safemigrate.source.placeholders import (
     Placeholder,
     PlaceholderCall,
     SourceFunction,
-    UnknownOperation,
     Unevaluable,
+    UnknownOperation,
     make_placeholder_field,
 )
 from safemigrate.source.resolve import SAFE_BUILTINS, Resolver
@@ -128,7 +128,7 @@ class ModuleEvaluator:
 
     def _eval_Dict(self, node: ast.Dict) -> Any:
         out: dict[Any, Any] = {}
-        for key, value in zip(node.keys, node.values):
+        for key, value in zip(node.keys, node.values, strict=True):
             if key is None:
                 spread = self.eval(value)
                 if isinstance(spread, dict):

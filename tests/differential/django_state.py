@@ -1,7 +1,8 @@
 """Print Django's own migration state as JSON: ``{"app.model": ModelInfo.describe()}``.
 
 Run in a subprocess (it needs real settings): reads a settings description as JSON
-on stdin, ``{"installed_apps": [...], "auth_user_model": "auth.User", "sys_path": [...]}``.
+on stdin, ``{"installed_apps": [...], "auth_user_model": "auth.User", "sys_path": [...],
+"settings": {...}, "settings_from": ["oscar.defaults"]}``.
 """
 
 from __future__ import annotations
@@ -19,9 +20,16 @@ def main() -> int:
         sys.path.insert(0, entry)
     sys.path.insert(0, str(REPO_ROOT))
 
+    import importlib
+
     import django
     from django.conf import settings
 
+    extra: dict[str, object] = {}
+    for module_name in spec.get("settings_from", []):  # like ``from oscar.defaults import *``
+        module = importlib.import_module(module_name)
+        extra.update({k: v for k, v in vars(module).items() if k.isupper()})
+    extra.update(spec.get("settings", {}))
     settings.configure(
         INSTALLED_APPS=spec["installed_apps"],
         AUTH_USER_MODEL=spec.get("auth_user_model", "auth.User"),
@@ -29,7 +37,8 @@ def main() -> int:
         DEFAULT_AUTO_FIELD="django.db.models.AutoField",
         USE_TZ=True,
         SECRET_KEY="differential",
-        **spec.get("settings", {}),
+        STATIC_URL="/static/",
+        **extra,
     )
     django.setup()
 

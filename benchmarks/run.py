@@ -1,0 +1,322 @@
+"""Benchmark ``safemigrate check`` on large synthetic projects, beside its peers.
+
+One command, no arguments needed::
+
+    python benchmarks/run.py
+
+It generates projects of 2,000 and 4,000 migrations (see ``generate.py``) in a temporary
+directory, times ``python -m safemigrate check PROJECT`` as a whole process (wall clock,
+one untimed warm-up run, then best and median of 5), and checks the targets:
+2,000 migrations in under 1.0 s and a 4,000/2,000 ratio under 2.2 (both on the median).
+
+Peers run on the 2,000-migration project from their own virtualenv
+(``benchmarks/.venv-peers``, created on first use): django-safe-migrations
+(``manage.py check_migrations``) and, unless ``--skip-migration-linter``,
+django-migration-linter (``manage.py lintmigrations``).  A peer that cannot be
+installed or run is reported in one line and skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+VENV = HERE / ".venv-peers"
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+SMALL = (40, 50)  # apps x migrations per app = 2,000
+LARGE = (80, 50)  # 4,000
+TARGET_SECONDS = 1.0
+TARGET_RATIO = 2.2
+SAFE_MIGRATIONS_REQ = "django-safe-migrations==0.7.1"
+DJANGO_REQ = "Django>=4.2,<6"
+MIGRATION_LINTER_REQ = "django-migration-linter"
+
+
+@dataclass
+class Timing:
+    runs: list[float]
+    note: str = ""
+
+    @property
+    def best(self) -> float:
+        return min(self.runs)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.runs)
+
+    def __str__(self) -> str:
+        return f"median {self.median:6.3f} s   best {self.best:6.3f} s   ({len(self.runs)} runs)"
+
+
+class BenchError(Exception):
+    """A tool could not be installed or run; the message is one line for the report."""
+
+
+def _tail(text: str, limit: int = 200) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return (lines[-1] if lines else "no output")[:limit]
+
+
+def time_command(
+    cmd: list[str],
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    repeat: int,
+    ok_codes: tuple[int, ...],
+    timeout: float,
+    budget: float | None = None,
+) -> Timing:
+    """Run ``cmd`` ``repeat`` times and return the wall-clock times.
+
+    The caller does the warm-up run.  With ``budget``, stop early (after at least one run)
+    once the total time spent would exceed it: slow peers still get a figure.
+    """
+    runs: list[float] = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        try:
+            proc = subprocess.run(
+                cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=timeout
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise BenchError(f"timed out after {timeout:.0f} s") from exc
+        elapsed = time.perf_counter() - start
+        if proc.returncode not in ok_codes:
+            raise BenchError(f"exit code {proc.returncode}: {_tail(proc.stderr)}")
+        runs.append(elapsed)
+        if budget is not None and sum(runs) + elapsed > budget:
+            break
+    return Timing(runs, "" if len(runs) == repeat else f"stopped after {len(runs)} runs (time budget)")
+
+
+def warm_up(
+    cmd: list[str], *, cwd: Path, env: dict[str, str], ok_codes: tuple[int, ...], timeout: float
+) -> subprocess.CompletedProcess[str]:
+    try:
+        proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        raise BenchError(f"timed out after {timeout:.0f} s") from exc
+    except OSError as exc:
+        raise BenchError(str(exc)) from exc
+    if proc.returncode not in ok_codes:
+        raise BenchError(f"exit code {proc.returncode}: {_tail(proc.stderr or proc.stdout)}")
+    return proc
+
+
+# --------------------------------------------------------------------------- safemigrate
+
+
+def ours_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def ours_command(project: Path, output: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "safemigrate",
+        "check",
+        str(project),
+        "--exit-zero",
+        "--format",
+        "json",
+        "--output",
+        output,
+    ]
+
+
+def time_ours(project: Path, repeat: int, scratch: Path) -> tuple[Timing, str]:
+    report = scratch / "safemigrate.json"
+    warm_up(ours_command(project, str(report)), cwd=scratch, env=ours_env(), ok_codes=(0,), timeout=600)
+    try:
+        summary = json.loads(report.read_text()).get("summary", {})
+        found = f"{summary.get('errors', '?')} errors, {summary.get('warnings', '?')} warnings"
+    except (OSError, ValueError, AttributeError) as exc:
+        raise BenchError(f"no readable JSON report ({exc})") from exc
+    cmd = ours_command(project, os.devnull)
+    return time_command(cmd, cwd=scratch, env=ours_env(), repeat=repeat, ok_codes=(0,), timeout=600), found
+
+
+# --------------------------------------------------------------------------- peers
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _importable(module: str) -> bool:
+    py = venv_python()
+    if not py.exists():
+        return False
+    proc = subprocess.run([str(py), "-c", f"import {module}"], capture_output=True, timeout=120)
+    return proc.returncode == 0
+
+
+def ensure_peer(module: str, requirements: list[str]) -> None:
+    """Make ``module`` importable in the peers' virtualenv, creating / installing as needed."""
+    if _importable(module):
+        return
+    if not venv_python().exists():
+        print(f"  creating {VENV.relative_to(REPO)} ...", flush=True)
+        proc = subprocess.run([sys.executable, "-m", "venv", str(VENV)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise BenchError(f"python -m venv failed: {_tail(proc.stderr)}")
+    print(f"  installing {' '.join(requirements)} ...", flush=True)
+    cmd = [str(venv_python()), "-m", "pip", "install", "--disable-pip-version-check", "-q", *requirements]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    except subprocess.TimeoutExpired as exc:
+        raise BenchError("pip install timed out") from exc
+    if proc.returncode != 0 or not _importable(module):
+        raise BenchError(f"pip install failed: {_tail(proc.stderr or proc.stdout)}")
+
+
+def peer_env(extra_app: str, scratch: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DJANGO_SETTINGS_MODULE", "VIRTUAL_ENV")}
+    env["DJANGO_SETTINGS_MODULE"] = "settings"
+    env["BENCH_EXTRA_APPS"] = extra_app
+    env["BENCH_DB_NAME"] = str(scratch / f"{extra_app}.sqlite3")
+    return env
+
+
+def time_safe_migrations(project: Path, repeat: int, scratch: Path, budget: float) -> tuple[Timing, str]:
+    ensure_peer("django_safe_migrations", [SAFE_MIGRATIONS_REQ, DJANGO_REQ])
+    env = peer_env("django_safe_migrations", scratch)
+    # --database-vendor postgresql: the project's settings use SQLite, which would turn off the
+    # PostgreSQL rules; safemigrate checks those, so ask the peer for the same work.
+    base = [str(venv_python()), "manage.py", "check_migrations", "--format", "json", "--database-vendor", "postgresql"]
+    report = scratch / "safe_migrations.json"
+    # exit code 1 = issues found (expected); a crash would also exit 1, so the report is checked
+    warm_up([*base, "--output", str(report)], cwd=project, env=env, ok_codes=(0, 1), timeout=900)
+    try:
+        summary = json.loads(report.read_text())["summary"]
+        found = f"{summary['errors']} errors, {summary['warnings']} warnings, {summary.get('info', 0)} info"
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BenchError(f"no readable JSON report ({exc})") from exc
+    timing = time_command(
+        [*base, "--output", os.devnull],
+        cwd=project,
+        env=env,
+        repeat=repeat,
+        ok_codes=(0, 1),
+        timeout=900,
+        budget=budget,
+    )
+    return timing, found
+
+
+def time_migration_linter(project: Path, repeat: int, scratch: Path, budget: float) -> tuple[Timing, str]:
+    ensure_peer("django_migration_linter", [MIGRATION_LINTER_REQ, DJANGO_REQ])
+    env = peer_env("django_migration_linter", scratch)
+    cmd = [str(venv_python()), "manage.py", "lintmigrations", "--no-cache"]
+    proc = warm_up(cmd, cwd=project, env=env, ok_codes=(0, 1), timeout=1800)
+    if "Summary" not in proc.stdout:
+        raise BenchError(f"no summary in its output: {_tail(proc.stderr or proc.stdout)}")
+    summary = proc.stdout[proc.stdout.rindex("Summary") :]
+    found = "; ".join(line.strip() for line in summary.splitlines()[1:] if ":" in line)
+    timing = time_command(cmd, cwd=project, env=env, repeat=repeat, ok_codes=(0, 1), timeout=1800, budget=budget)
+    return timing, found
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (default 5)")
+    parser.add_argument("--skip-peers", action="store_true", help="time safemigrate only")
+    parser.add_argument("--skip-migration-linter", action="store_true", help="do not time django-migration-linter")
+    parser.add_argument(
+        "--peer-budget", type=float, default=120.0, help="seconds of timed runs per peer before stopping early"
+    )
+    args = parser.parse_args(argv)
+    repeat = max(1, args.repeat)
+
+    with tempfile.TemporaryDirectory(prefix="safemigrate-bench-") as tmp:
+        root = Path(tmp)
+        scratch = root / "scratch"
+        scratch.mkdir()
+        projects: dict[int, Path] = {}
+        for apps, per_app in (SMALL, LARGE):
+            path = root / f"project_{apps * per_app}"
+            count = generate(path, apps, per_app)
+            projects[count] = path
+            print(f"generated {count:,} migrations ({apps} apps x {per_app}) in {path}")
+        small, large = sorted(projects)
+
+        print(f"\nsafemigrate check  (python -m safemigrate check PROJECT --exit-zero --format json), {sys.executable}")
+        ours: dict[int, Timing] = {}
+        for count in (small, large):
+            try:
+                ours[count], found = time_ours(projects[count], repeat, scratch)
+                print(f"  {count:>6,} migrations: {ours[count]}   [{found}]")
+            except BenchError as exc:
+                print(f"  {count:>6,} migrations: safemigrate failed: {exc}")
+
+        peers: dict[str, Timing] = {}
+        if not args.skip_peers:
+            candidates = [("django-safe-migrations 0.7.1 (check_migrations)", time_safe_migrations)]
+            if not args.skip_migration_linter:
+                candidates.append(("django-migration-linter (lintmigrations --no-cache)", time_migration_linter))
+            print(f"\npeers on the {small:,}-migration project (virtualenv {VENV.relative_to(REPO)})")
+            for label, func in candidates:
+                try:
+                    peers[label], found = func(projects[small], repeat, scratch, args.peer_budget)
+                    note = f"   {peers[label].note}" if peers[label].note else ""
+                    print(f"  {label}: {peers[label]}   [{found}]{note}")
+                except BenchError as exc:
+                    print(f"  {label}: skipped: {exc}")
+                except Exception as exc:  # a broken peer must never stop the report
+                    print(f"  {label}: skipped: unexpected {type(exc).__name__}: {exc}")
+
+    print("\nresults (median wall clock, whole process)")
+    met = True
+    if small in ours:
+        ok = ours[small].median < TARGET_SECONDS
+        met &= ok
+        print(f"  {small:,} migrations: {ours[small].median:.3f} s   target < {TARGET_SECONDS} s: {_yes(ok)}")
+    else:
+        met = False
+        print(f"  {small:,} migrations: no figure")
+    if small in ours and large in ours:
+        ratio = ours[large].median / ours[small].median
+        ok = ratio < TARGET_RATIO
+        met &= ok
+        print(f"  {large:,} migrations: {ours[large].median:.3f} s")
+        print(f"  ratio {large:,}/{small:,}: {ratio:.2f}   target < {TARGET_RATIO}: {_yes(ok)}")
+    else:
+        met = False
+        print(f"  ratio {large:,}/{small:,}: no figure")
+    for label, timing in peers.items():
+        if small in ours:
+            factor = timing.median / ours[small].median
+            print(f"  {label}: {timing.median:.3f} s   peer/ours = {factor:.1f}x")
+        else:
+            print(f"  {label}: {timing.median:.3f} s")
+    print(f"  targets met: {_yes(met)}")
+    return 0
+
+
+def _yes(ok: bool) -> str:
+    return "yes" if ok else "NO"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Helpers shared by rule modules: recognising operations and reading constraints.
+
+``django.contrib.postgres.operations`` needs a PostgreSQL driver at import time,
+so rules never import it: they recognise its operations by class name, through
+the class hierarchy (a project's subclass counts), or by the dotted name of an
+operation the engine could not import.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from safemigrate.schema import FieldInfo
+
+
+def is_operation(operation: object, *names: str) -> bool:
+    """Whether ``operation`` is (a subclass of) one of the operation classes named ``names``."""
+    if any(cls.__name__ in names for cls in type(operation).__mro__):
+        return True
+    path = getattr(operation, "safemigrate_path", None)
+    return isinstance(path, str) and path.rpartition(".")[2] in names
+
+
+def constraint_condition(constraint: object) -> Any:
+    """A CheckConstraint's condition: ``condition`` on Django 5.1+, ``check`` on 4.2 and 5.0."""
+    condition = getattr(constraint, "condition", None)
+    if condition is None:
+        condition = getattr(constraint, "check", None)
+    return None if callable(condition) and not hasattr(condition, "children") else condition
+
+
+def adds_foreign_key_constraint(old: FieldInfo | None, new: FieldInfo | None) -> bool:
+    """Whether changing field ``old`` into ``new`` makes Django create a FOREIGN KEY constraint.
+
+    ``old`` is None for a field being added.
+    """
+    if new is None or not new.is_foreign_key or not new.db_constraint:
+        return False
+    return old is None or not old.is_foreign_key or not old.db_constraint

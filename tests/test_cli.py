@@ -1,0 +1,184 @@
+"""The command line: exit codes, options, configuration and input errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from safemigrate.cli import main
+from tests.rule_examples import write_project
+
+UNSAFE = '''from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+
+    operations = [
+        migrations.AddField(model_name="product", name="weight", field=models.IntegerField(default=0)),
+    ]
+'''
+
+SAFE = UNSAFE.replace("default=0", "null=True")
+
+
+@pytest.fixture
+def unsafe_project(tmp_path: Path) -> Path:
+    return write_project(tmp_path, [("0002_product_weight.py", UNSAFE)])
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "safemigrate", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+def test_error_findings_exit_1_with_text_format(unsafe_project: Path) -> None:
+    result = run("check", str(unsafe_project), "--no-color", cwd=unsafe_project)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("shop/migrations/0002_product_weight.py:8:9: ZDM101 [not-null-column-without-db-default]")
+    assert lines[1].startswith("  help: ")
+    assert "safemigrate explain ZDM101" in lines[2]
+    assert "\x1b[" not in result.stdout
+    assert lines[-1].startswith("Found 1 error")
+
+
+def test_clean_project_exits_0(tmp_path: Path) -> None:
+    project = write_project(tmp_path, [("0002_product_weight.py", SAFE)])
+    result = run("check", str(project))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_exit_zero_and_ignore(unsafe_project: Path) -> None:
+    assert main(["check", str(unsafe_project), "--exit-zero", "--format", "json", "-o", "/dev/null"]) == 0
+    assert main(["check", str(unsafe_project), "--ignore", "ZDM101", "-o", "/dev/null"]) == 0
+    assert main(["check", str(unsafe_project), "--select", "ZDM1", "-o", "/dev/null"]) == 1
+    assert main(["check", str(unsafe_project), "--select", "ZDM4", "-o", "/dev/null"]) == 0
+
+
+def test_json_output_to_file(unsafe_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    assert main(["check", str(unsafe_project / "shop"), "--format", "json", "--output", str(out)]) == 1
+    data = json.loads(out.read_text())
+    assert data["version"] == 1
+    (finding,) = data["findings"]
+    assert finding["rule"] == "ZDM101"
+    assert finding["app"] == "shop"
+    assert finding["migration"] == "0002_product_weight"
+    assert finding["operation_index"] == 0
+    assert finding["phase"] == "pre-deploy"
+    assert finding["line"] == 8 and finding["column"] == 9
+
+
+def test_syntax_error_is_one_line_exit_2(tmp_path: Path) -> None:
+    project = write_project(tmp_path, [("0002_broken.py", "class Migration(:\n")])
+    result = run("check", str(project))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "0002_broken.py:1: syntax error" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_path_and_bad_option_exit_2(tmp_path: Path) -> None:
+    result = run("check", str(tmp_path / "nope"))
+    assert result.returncode == 2
+    assert "no such file or directory" in result.stderr
+    assert run("check", "--format", "xml").returncode == 2
+    result = run("check", str(tmp_path), "--select", "XYZ9")
+    assert result.returncode == 2
+    assert "unknown rule ID or prefix 'XYZ9'" in result.stderr
+
+
+def test_file_outside_a_migrations_package_is_an_input_error(tmp_path: Path) -> None:
+    stray = tmp_path / "0001_x.py"
+    stray.write_text("")
+    result = run("check", str(stray))
+    assert result.returncode == 2
+    assert "not inside a migrations package" in result.stderr
+
+
+def test_migration_without_migration_class(tmp_path: Path) -> None:
+    project = write_project(tmp_path, [("0002_helpers.py", "X = 1\n")])
+    result = run("check", str(project))
+    assert result.returncode == 2
+    assert "0002_helpers.py:1: no Migration class" in result.stderr
+
+
+def test_config_is_found_by_walking_up_and_cli_overrides_it(unsafe_project: Path) -> None:
+    (unsafe_project / "pyproject.toml").write_text('[tool.safemigrate]\nignore = ["ZDM101"]\n')
+    assert main(["check", str(unsafe_project / "shop" / "migrations"), "-o", "/dev/null"]) == 0
+    assert main(["check", str(unsafe_project / "shop"), "--select", "ZDM101", "-o", "/dev/null"]) == 0
+    (unsafe_project / "pyproject.toml").write_text('[tool.safemigrate]\nwarnings_as_errors = true\n')
+    assert main(["check", str(unsafe_project), "-o", "/dev/null"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("colour = true", "unknown key 'colour'"),
+        ('select = ["NOPE1"]', "unknown rule ID or prefix 'NOPE1'"),
+        ("select = \"ZDM1\"", "select must be a list"),
+        ('format = "xml"', "format must be one of"),
+        ("select = [", "invalid TOML"),
+    ],
+)
+def test_bad_configuration_exit_2(unsafe_project: Path, body: str, message: str) -> None:
+    (unsafe_project / "pyproject.toml").write_text(f"[tool.safemigrate]\n{body}\n")
+    result = run("check", str(unsafe_project))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_explicit_config_file(unsafe_project: Path, tmp_path: Path) -> None:
+    config = tmp_path / "other.toml"
+    config.write_text('[tool.safemigrate]\nignore = ["ZDM1"]\n')
+    assert main(["check", str(unsafe_project), "--config", str(config), "-o", "/dev/null"]) == 0
+    assert main(["check", str(unsafe_project), "--config", str(tmp_path / "missing.toml")]) == 2
+
+
+def test_output_does_not_leave_partial_files(unsafe_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.txt"
+    out.write_text("old")
+    main(["check", str(unsafe_project), "--output", str(out)])
+    assert "ZDM101" in out.read_text()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
+
+
+def test_rules_and_explain() -> None:
+    result = run("rules")
+    assert result.returncode == 0
+    assert "ZDM101  not-null-column-without-db-default" in result.stdout
+    result = run("explain", "ZDM102")
+    assert result.returncode == 0
+    assert result.stdout.startswith("# drop-column (ZDM102)")
+    assert run("explain", "drop-column").stdout.startswith("# drop-column (ZDM102)")
+    result = run("explain", "ZDM999")
+    assert result.returncode == 2
+    assert "unknown rule" in result.stderr
+
+
+def test_internal_error_exit_3(monkeypatch: pytest.MonkeyPatch, unsafe_project: Path) -> None:
+    from safemigrate import lint
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(lint, "run_rules", boom)
+    monkeypatch.setattr("safemigrate.commands.check.run_rules", boom)
+    assert main(["check", str(unsafe_project)]) == 3
+
+
+def test_readme_documents_every_rule_and_option() -> None:
+    from safemigrate.rules import REGISTRY
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for rule_id, rule in REGISTRY.items():
+        assert f"| {rule_id} | [{rule.name}](rules/{rule.name}.md) | {rule.severity.value} |" in readme, rule_id
+    for option in ("--select", "--ignore", "--format", "--output", "--warnings-as-errors", "--exit-zero", "--config"):
+        assert f"`{option}" in readme, option
