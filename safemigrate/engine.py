@@ -40,6 +40,26 @@ def display_path(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+ROOT_MARKERS = (".git", "manage.py", "pyproject.toml", "setup.cfg", "setup.py")
+
+
+def project_root(paths: list[Path], config: Config) -> Path:
+    """Where to look for apps the given paths depend on: the config file's directory, else the
+    nearest enclosing project (a VCS root or a Python project file), else the apps' parent directory."""
+    if config.root is not None:
+        return config.root
+    first = (paths[0] if paths else Path.cwd()).resolve()
+    start = first if first.is_dir() else first.parent
+    for directory in [start, *start.parents]:
+        if any((directory / marker).exists() for marker in ROOT_MARKERS):
+            return directory
+    # A loose tree of apps: siblings of the app that holds the first path.
+    for directory in [start, *start.parents]:
+        if directory.name == "migrations":
+            return directory.parent.parent
+    return start.parent if (start / "migrations").is_dir() else start
+
+
 @dataclass
 class Analysis:
     project: ProjectContext
@@ -62,12 +82,12 @@ class Engine:
         self.config = config
         self.resolver = Resolver(config.user_model)
         self.installed = installed if installed is not None else InstalledApps()
-        self.project_apps = ProjectApps(config.root, config.app_labels)
 
     def analyze(self, paths: list[Path]) -> Analysis:
         ensure_django_settings()
-        root = self.config.root
-        exclude = [(root / e) if root else Path(e) for e in self.config.exclude]
+        root = project_root(paths, self.config)
+        self.project_apps = ProjectApps(root, self.config.app_labels)
+        exclude = [(self.config.root or Path.cwd()) / e for e in self.config.exclude]
         found = discover(paths, self.config.app_labels, exclude, root)
         notes = [
             f"app label {label!r} is used by two migrations packages ({first} and {second}); the second was skipped"

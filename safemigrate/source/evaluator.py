@@ -36,6 +36,13 @@ _BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.BitAnd: operator.and_,
 }
 _PLAIN = (str, int, float, bytes, list, tuple, bool, type(None))
+# Overriding any of these may change how an operation subclass changes the state.
+_STATE_METHODS = {
+    "__init__", "__new__", "state_forwards", "deconstruct", "__getattr__", "__getattribute__", "__setattr__",
+    "__init_subclass__", "name", "model_name", "name_lower", "model_name_lower", "old_name", "new_name",
+    "old_name_lower", "new_name_lower", "option_name", "field", "fields", "options", "index", "constraint",
+    "state_operations", "database_operations",
+}
 
 
 class ModuleEvaluator:
@@ -47,6 +54,9 @@ class ModuleEvaluator:
         self.imports: dict[str, str] = {}  # local name -> dotted path
         self.assigns: dict[str, ast.expr] = {}
         self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.classes: dict[str, ast.ClassDef] = {}
+        # Names bound earlier in the Migration class body, visible to its later statements.
+        self.class_scope: dict[str, Any] = {}
         self.locations: dict[int, tuple[int, int]] = {}  # id(operation) -> (line, column)
         self._evaluating: set[str] = set()
         self._values: dict[str, Any] = {}
@@ -79,6 +89,8 @@ class ModuleEvaluator:
             self.assigns[node.target.id] = node.value
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.functions[node.name] = node
+        elif isinstance(node, ast.ClassDef):
+            self.classes[node.name] = node
         elif isinstance(node, (ast.If, ast.Try)):
             for child in node.body:
                 self._scan_top(child)
@@ -145,10 +157,14 @@ class ModuleEvaluator:
         return self._name(node.id, node)
 
     def _name(self, name: str, node: ast.AST) -> Any:
+        if name in self.class_scope and not self._evaluating:
+            return self.class_scope[name]
         if name in self.imports:
             return self._resolve(self.imports[name])
         if name in self.functions:
             return self._function(self.functions[name])
+        if name in self.classes:
+            return self._class(self.classes[name])
         if name in self.assigns:
             if name in self._values:
                 return self._values[name]
@@ -257,6 +273,38 @@ class ModuleEvaluator:
         facts = FunctionFacts(name="<lambda>", line=node.lineno, is_noop=_is_noop_body(node.body))
         return SourceFunction("<lambda>", node.lineno, facts)
 
+    # --- classes defined in the migration module ---------------------------
+    def _class(self, node: ast.ClassDef) -> Any:
+        """A module-level subclass of a Django operation that keeps its base's state change.
+
+        ``class DeleteModelIfExists(migrations.DeleteModel)`` overriding only database methods
+        changes the state exactly as its base does, so it becomes a bare subclass of that base
+        (its body is never run). Anything that may change the state differently stays a placeholder.
+        """
+        cached = self._values.get(f"<class {node.name}>")
+        if cached is not None:
+            return cached
+        value: Any = Placeholder(node.name)
+        if len(node.bases) == 1 and not node.keywords and node.name not in self._evaluating:
+            self._evaluating.add(node.name)
+            try:
+                base = self.eval(node.bases[0])
+            finally:
+                self._evaluating.discard(node.name)
+            defined = {
+                n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+            } | {t.id for n in node.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
+            if (
+                isinstance(base, type)
+                and issubclass(base, Operation)
+                and not issubclass(base, UnknownOperation)
+                and base.__module__.startswith("django.")
+                and not defined & _STATE_METHODS
+            ):
+                value = type(node.name, (base,), {"__module__": base.__module__, "safemigrate_subclass": node.name})
+        self._values[f"<class {node.name}>"] = value
+        return value
+
     # --- functions (RunPython code) ---------------------------------------
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> SourceFunction:
         facts = self._facts.get(node.name)
@@ -352,8 +400,11 @@ def _coerce_operation_arguments(
             for item in arguments["fields"]
         ]
     for name in ("database_operations", "state_operations"):
-        if name in arguments and isinstance(arguments[name], (list, tuple)):
-            arguments[name] = [_as_operation(op) for op in arguments[name]]
+        if name in arguments:
+            value = arguments[name]
+            # A list the reader couldn't evaluate is a list of unknown operations.
+            items = value if isinstance(value, (list, tuple)) else [value]
+            arguments[name] = [_as_operation(op) for op in items]
     return list(bound.args), dict(bound.kwargs)
 
 

@@ -59,20 +59,8 @@ def read_migration(path: Path, app_label: str, resolver: Resolver, display_path:
     if class_node is None:
         raise InputError("no Migration class (Django refuses to load this module)", shown, 1)
     name = path.stem
-    values: dict[str, Any] = {}
-    nodes: dict[str, ast.expr] = {}
-    for stmt in class_node.body:
-        target: ast.expr | None = None
-        value: ast.expr | None = None
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-            target, value = stmt.targets[0], stmt.value
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-            target, value = stmt.target, stmt.value
-        if isinstance(target, ast.Name) and value is not None:
-            nodes[target.id] = value
     parsed_problems: list[tuple[int, str]] = []
-    for attr, node in nodes.items():
-        values[attr] = evaluator.eval(node)
+    values, nodes = _read_class_body(class_node, evaluator, parsed_problems)
     migration = migrations.Migration(name, app_label)
     migration.dependencies = _pairs(values.get("dependencies", []), nodes.get("dependencies"), parsed_problems)
     migration.replaces = _pairs(values.get("replaces", []), nodes.get("replaces"), parsed_problems)
@@ -99,6 +87,85 @@ def read_migration(path: Path, app_label: str, resolver: Resolver, display_path:
         attributes=attributes,
         problems=parsed_problems,
     )
+
+
+def _read_class_body(
+    class_node: ast.ClassDef, evaluator: ModuleEvaluator, problems: list[tuple[int, str]]
+) -> tuple[dict[str, Any], dict[str, ast.expr]]:
+    """Evaluate the Migration class body in order, as Python would: later statements see earlier names."""
+    values: dict[str, Any] = {}
+    nodes: dict[str, ast.expr] = {}
+    scope = evaluator.class_scope
+    for stmt in class_node.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            if stmt.value is None:
+                continue
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            if names:
+                value = evaluator.eval(stmt.value)
+                for target in names:
+                    values[target] = scope[target] = value
+                    nodes[target] = stmt.value
+        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+            target = stmt.target.id
+            current = values.get(target)
+            extra = evaluator.eval(stmt.value)
+            if isinstance(stmt.op, ast.Add) and isinstance(current, list) and isinstance(extra, (list, tuple)):
+                current.extend(extra)
+            else:
+                values[target] = scope[target] = Unevaluable(ast.get_source_segment(evaluator.source, stmt) or target)
+        elif isinstance(stmt, ast.Expr) and _is_list_mutation(stmt.value, values):
+            call = stmt.value
+            assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            assert isinstance(call.func.value, ast.Name)
+            items = [evaluator.eval(a) for a in call.args]
+            target_list = values[call.func.value.id]
+            if call.func.attr == "append" and len(items) == 1:
+                target_list.append(items[0])
+            elif call.func.attr == "extend" and len(items) == 1 and isinstance(items[0], (list, tuple)):
+                target_list.extend(items[0])
+            elif call.func.attr == "insert" and len(items) == 2 and isinstance(items[0], int):
+                target_list.insert(items[0], items[1])
+            else:
+                target_list.append(Unevaluable(ast.get_source_segment(evaluator.source, call) or "call"))
+        elif isinstance(stmt, (ast.If, ast.Try, ast.For, ast.While, ast.With, ast.Match)):
+            bound = sorted(_bound_names(stmt) & set(_KNOWN_ATTRIBUTES))
+            if bound:
+                problems.append((
+                    stmt.lineno,
+                    f"{', '.join(bound)} {'is' if len(bound) == 1 else 'are'} set under a condition or loop "
+                    "(e.g. on the database vendor); what is set there was not read",
+                ))
+    return values, nodes
+
+
+def _is_list_mutation(expr: ast.expr, values: dict[str, Any]) -> bool:
+    return (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Attribute)
+        and expr.func.attr in ("append", "extend", "insert")
+        and isinstance(expr.func.value, ast.Name)
+        and isinstance(values.get(expr.func.value.id), list)
+        and not expr.keywords
+    )
+
+
+def _bound_names(stmt: ast.stmt) -> set[str]:
+    """Names a compound statement assigns to or mutates (``x = ...``, ``x += ...``, ``x.append(...)``)."""
+    names: set[str] = set()
+    for node in ast.walk(stmt):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.attr in ("append", "extend", "insert", "remove", "pop", "clear")
+        ):
+            names.add(node.func.value.id)
+    return names
 
 
 def _pairs(value: Any, node: ast.expr | None, problems: list[tuple[int, str]]) -> list[tuple[str, str]]:

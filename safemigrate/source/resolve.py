@@ -15,6 +15,32 @@ SAFE_BUILTINS = {
     for name in ("set", "frozenset", "tuple", "list", "dict", "str", "int", "float", "bool", "bytes", "range")
 }
 AUTH_USER_MODEL = "django.conf.settings.AUTH_USER_MODEL"
+
+
+# ``swapper`` (swappable models of reusable apps, e.g. wagtail's Page) reads project settings.
+# In static mode no model is swapped, so these pure stand-ins give the unswapped answers.
+def _swapper_get_model_name(app_label: str, model: str) -> str:
+    return f"{app_label}.{model}"
+
+
+def _swapper_dependency(app_label: str, model: str, version: str | None = None) -> tuple[str, str]:
+    return (app_label, version or "__first__")
+
+
+def _swapper_swappable_setting(app_label: str, model: str) -> str:
+    return f"{app_label.upper()}_{model.upper()}_MODEL"
+
+
+def _swapper_is_swapped(app_label: str, model: str) -> bool:
+    return False
+
+
+STATIC_HELPERS: dict[str, Any] = {
+    "swapper.get_model_name": _swapper_get_model_name,
+    "swapper.dependency": _swapper_dependency,
+    "swapper.swappable_setting": _swapper_swappable_setting,
+    "swapper.is_swapped": _swapper_is_swapped,
+}
 PG_OPERATIONS = "django.contrib.postgres.operations"
 
 
@@ -23,7 +49,7 @@ class Resolver:
 
     def __init__(self, user_model: str = "auth.User") -> None:
         self.user_model = user_model
-        self._cache: dict[str, Any] = {AUTH_USER_MODEL: user_model}
+        self._cache: dict[str, Any] = {AUTH_USER_MODEL: user_model, **STATIC_HELPERS}
 
     def resolve(self, path: str) -> Any:
         try:

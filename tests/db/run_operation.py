@@ -11,7 +11,7 @@ stdin and writes one JSON report on stdout::
      "during": false,       # PostgreSQL: run the old code from another connection before commit
      "notices": true}       # PostgreSQL: capture DEBUG1 messages of the migrating backend
 
-Operation expressions are evaluated with ``migrations``, ``models``, ``Q``, ``Now``,
+Operation expressions are evaluated with ``migrations``, ``models``, ``Q``, ``F``, ``Now``, ``timezone``,
 ``RandomUUID``, ``AddIndexConcurrently``, ``RemoveIndexConcurrently``,
 ``AddConstraintNotValid`` and ``ValidateConstraint`` in scope.
 
@@ -102,8 +102,9 @@ def namespace() -> dict[str, Any]:
     from django.db import migrations, models
     from django.db.models import F, Q
     from django.db.models.functions import Now
+    from django.utils import timezone
 
-    ns: dict[str, Any] = {"migrations": migrations, "models": models, "Q": Q, "F": F, "Now": Now}
+    ns: dict[str, Any] = {"migrations": migrations, "models": models, "Q": Q, "F": F, "Now": Now, "timezone": timezone}
     try:
         from django.contrib.postgres.functions import RandomUUID
         from django.contrib.postgres.operations import (

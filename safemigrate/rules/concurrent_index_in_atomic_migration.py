@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from django.db.migrations import operations as ops
+
+from safemigrate.context import OperationContext
+from safemigrate.findings import Category, Finding, Severity
+from safemigrate.rules._operations import is_operation
+from safemigrate.rules.base import Rule
+
+CONCURRENT_OPERATIONS = ("AddIndexConcurrently", "RemoveIndexConcurrently")
+_CONCURRENT_SQL = re.compile(
+    r"^\s*(CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+INDEX|REINDEX(\s+\w+)?)\s+CONCURRENTLY\b", re.I
+)
+
+
+class ConcurrentIndexInAtomicMigration(Rule):
+    id = "ZDM204"
+    name = "concurrent-index-in-atomic-migration"
+    severity = Severity.ERROR
+    category = Category.LOCKING
+    summary = "A concurrent index operation in an atomic migration fails when the migration runs"
+
+    def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
+        if not ctx.migration.atomic or ctx.state_only:
+            return
+        op = ctx.operation
+        help = (
+            f"Set `atomic = False` on migration {ctx.migration.name} and keep this operation alone in it, so a "
+            "failure can't leave the other operations half-applied."
+        )
+        if is_operation(op, *CONCURRENT_OPERATIONS):
+            target = getattr(getattr(op, "index", None), "name", None) or getattr(op, "name", "?")
+            yield self.at_operation(
+                ctx,
+                f'{type(op).__name__} of index "{target}" runs inside the migration\'s transaction: Django refuses '
+                "it (\"cannot be executed inside a transaction\"), and PostgreSQL rejects CONCURRENTLY inside a "
+                "transaction block, so the migration fails.",
+                help,
+            )
+        elif isinstance(op, ops.RunSQL):
+            for statement in ctx.statements:
+                if _CONCURRENT_SQL.match(statement.text):
+                    first = " ".join(statement.text.split()[:4])
+                    yield self.at_operation(
+                        ctx,
+                        f'RunSQL "{first} ..." runs inside the migration\'s transaction, and PostgreSQL fails it '
+                        "with \"cannot run inside a transaction block\", so the migration fails.",
+                        help,
+                    )
+                    return

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.migrations import operations as ops
+
+from safemigrate.context import OperationContext
+from safemigrate.findings import Category, Finding, Severity
+from safemigrate.rules._operations import adds_foreign_key_constraint, is_operation
+from safemigrate.rules.base import Rule
+from safemigrate.schema import FieldInfo
+
+SHARE = "a SHARE lock that blocks every write to the table for the whole build"
+ACCESS_EXCLUSIVE = "an ACCESS EXCLUSIVE lock that blocks reads and writes for the whole build"
+CONCURRENTLY = (
+    "Add the index with django.contrib.postgres.operations.AddIndexConcurrently, alone in a migration "
+    "with `atomic = False` (CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE: reads and writes continue)."
+)
+UNIQUE_USING_INDEX = (
+    "Build the unique index first with CREATE UNIQUE INDEX CONCURRENTLY in a migration with `atomic = False`, "
+    "then attach it with ALTER TABLE ... ADD CONSTRAINT <name> UNIQUE USING INDEX <name> (a brief lock), both as "
+    "RunSQL in SeparateDatabaseAndState whose state_operations hold the {what}."
+)
+
+
+def _plain_index(field: FieldInfo) -> bool:
+    """Whether Django gives the column a plain (non-unique) index: db_index=True without unique."""
+    return field.db_index and not field.unique
+
+
+def _unique_index_form(constraint: Any) -> bool:
+    """Whether Django creates this UniqueConstraint as CREATE UNIQUE INDEX rather than ADD CONSTRAINT."""
+    return any(
+        getattr(constraint, attr, None) for attr in ("condition", "include", "opclasses", "expressions")
+    )
+
+
+class IndexCreatedWithoutConcurrently(Rule):
+    id = "ZDM202"
+    name = "index-created-without-concurrently"
+    severity = Severity.ERROR
+    category = Category.LOCKING
+    summary = "Building an index on an existing table without CONCURRENTLY blocks writes for the whole build"
+
+    def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
+        if ctx.state_only or not ctx.existing_table or not ctx.model_known:
+            return
+        before, after = ctx.before, ctx.after
+        if before is None or after is None or not before.has_table:
+            return
+        op, table = ctx.operation, after.table
+        if isinstance(op, ops.AddIndex):
+            if is_operation(op, "AddIndexConcurrently"):
+                return
+            yield self.at_operation(
+                ctx,
+                f'AddIndex builds index "{op.index.name}" on "{table}" with a plain CREATE INDEX, '
+                f"holding {SHARE}.",
+                CONCURRENTLY,
+            )
+        elif isinstance(op, ops.AddField):
+            yield from self._add_field(ctx, op, after.field(op.name), table)
+        elif isinstance(op, ops.AlterField):
+            yield from self._alter_field(ctx, before.field(op.name), after.field(op.name), table)
+        elif isinstance(op, ops.AlterUniqueTogether):
+            for fields in sorted(after.unique_together - before.unique_together):
+                yield self.at_operation(
+                    ctx,
+                    f"unique_together {fields} adds a UNIQUE constraint to \"{table}\": ADD CONSTRAINT ... UNIQUE "
+                    f"builds its index holding {ACCESS_EXCLUSIVE}.",
+                    UNIQUE_USING_INDEX.format(what="AlterUniqueTogether"),
+                )
+        elif isinstance(op, ops.AlterIndexTogether):
+            for fields in sorted(after.index_together - before.index_together):
+                yield self.at_operation(
+                    ctx,
+                    f'index_together {fields} builds an index on "{table}" with a plain CREATE INDEX, holding {SHARE}.',
+                    "Replace index_together with Meta.indexes and add that index with "
+                    "django.contrib.postgres.operations.AddIndexConcurrently, alone in a migration with "
+                    "`atomic = False`.",
+                )
+        elif isinstance(op, ops.AddConstraint) and is_operation(op.constraint, "UniqueConstraint"):
+            constraint = op.constraint
+            if _unique_index_form(constraint):
+                yield self.at_operation(
+                    ctx,
+                    f'UniqueConstraint "{constraint.name}" builds a unique index on "{table}" with a plain '
+                    f"CREATE UNIQUE INDEX, holding {SHARE}.",
+                    "Run CREATE UNIQUE INDEX CONCURRENTLY as RunSQL in SeparateDatabaseAndState whose "
+                    "state_operations hold the AddConstraint, alone in a migration with `atomic = False`.",
+                )
+            else:
+                yield self.at_operation(
+                    ctx,
+                    f'UniqueConstraint "{constraint.name}" runs ALTER TABLE "{table}" ADD CONSTRAINT ... UNIQUE, '
+                    f"which builds its index holding {ACCESS_EXCLUSIVE}.",
+                    UNIQUE_USING_INDEX.format(what="AddConstraint"),
+                )
+
+    def _add_field(
+        self, ctx: OperationContext, op: ops.AddField, field: FieldInfo | None, table: str
+    ) -> Iterator[Finding]:
+        if field is None or field.is_m2m or field.primary_key:
+            return
+        if adds_foreign_key_constraint(None, field):
+            return  # the foreign key rule (ZDM205) reports the index with the constraint
+        if not (field.db_index or field.unique):
+            return
+        kind = "a UNIQUE constraint" if field.unique else "an index"
+        if field.unique:
+            option = "unique=True"
+        elif field.is_foreign_key:
+            option = "db_index=True (a ForeignKey's default)"
+        else:
+            option = "db_index=True"
+        yield self.at_operation(
+            ctx,
+            f'Adding "{field.column}" to "{table}" with {option} '
+            f"builds {kind} on it while holding the ADD COLUMN's ACCESS EXCLUSIVE lock (reads and writes "
+            "blocked for the whole build).",
+            f"Add the field without {'unique' if field.unique else 'db_index'}, then "
+            + (
+                "build the unique index concurrently and attach it with ADD CONSTRAINT ... UNIQUE USING INDEX "
+                "(RunSQL in SeparateDatabaseAndState, in a migration with `atomic = False`) before turning "
+                "unique=True on in the state."
+                if field.unique
+                else "declare the index in Meta.indexes and add it with "
+                "django.contrib.postgres.operations.AddIndexConcurrently, alone in a migration with "
+                "`atomic = False`."
+            ),
+        )
+
+    def _alter_field(
+        self, ctx: OperationContext, old: FieldInfo | None, new: FieldInfo | None, table: str
+    ) -> Iterator[Finding]:
+        if old is None or new is None or old.is_m2m or new.is_m2m or old.primary_key or new.primary_key:
+            return
+        if adds_foreign_key_constraint(old, new):
+            return  # the foreign key rule (ZDM205) reports the index with the constraint
+        if new.unique and not old.unique:
+            yield self.at_operation(
+                ctx,
+                f'Making "{new.column}" of "{table}" unique runs ADD CONSTRAINT ... UNIQUE, which builds its index '
+                f"holding {ACCESS_EXCLUSIVE}.",
+                UNIQUE_USING_INDEX.format(what="AlterField"),
+            )
+        elif _plain_index(new) and not _plain_index(old):
+            yield self.at_operation(
+                ctx,
+                f'AlterField gives "{new.column}" of "{table}" an index (db_index=True) built with a plain '
+                f"CREATE INDEX, holding {SHARE}.",
+                "Keep db_index=False on the field, declare the index in Meta.indexes and add it with "
+                "django.contrib.postgres.operations.AddIndexConcurrently, alone in a migration with "
+                "`atomic = False`.",
+            )

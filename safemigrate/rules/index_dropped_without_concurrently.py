@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.migrations import operations as ops
+
+from safemigrate.context import OperationContext
+from safemigrate.findings import Category, Finding, Severity
+from safemigrate.rules._operations import is_operation
+from safemigrate.rules.base import Rule
+
+LOCK = (
+    "takes an ACCESS EXCLUSIVE lock on the table, so it blocks reads as well as writes, and every query "
+    "queues behind it while it waits for running transactions"
+)
+CONCURRENTLY = (
+    "Drop the index with django.contrib.postgres.operations.RemoveIndexConcurrently, alone in a migration "
+    "with `atomic = False` (DROP INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE: reads and writes continue)."
+)
+
+
+class IndexDroppedWithoutConcurrently(Rule):
+    id = "ZDM203"
+    name = "index-dropped-without-concurrently"
+    severity = Severity.ERROR
+    category = Category.LOCKING
+    summary = "Dropping an index on an existing table without CONCURRENTLY blocks reads and writes"
+
+    def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
+        if ctx.state_only or not ctx.existing_table or not ctx.model_known:
+            return
+        before, after = ctx.before, ctx.after
+        if before is None or after is None or not before.has_table:
+            return
+        op, table = ctx.operation, before.table
+        if isinstance(op, ops.RemoveIndex):
+            if is_operation(op, "RemoveIndexConcurrently"):
+                return
+            yield self.at_operation(
+                ctx,
+                f'RemoveIndex drops index "{op.name}" of "{table}" with a plain DROP INDEX, which {LOCK}.',
+                CONCURRENTLY,
+            )
+        elif isinstance(op, ops.AlterField):
+            old, new = before.field(op.name), after.field(op.name)
+            if old is None or new is None or old.is_m2m or old.primary_key:
+                return
+            # Django drops the column's plain index when db_index goes off; when unique comes on instead,
+            # the UNIQUE constraint replaces it (index-created-without-concurrently reports that).
+            if old.db_index and not old.unique and not new.db_index and not new.unique:
+                yield self.at_operation(
+                    ctx,
+                    f'Turning off db_index for "{old.column}" of "{table}" drops its index with a plain DROP INDEX, '
+                    f"which {LOCK}.",
+                    "Keep the field's index in the state as Meta.indexes (SeparateDatabaseAndState), then "
+                    + CONCURRENTLY[0].lower()
+                    + CONCURRENTLY[1:],
+                )
+        elif isinstance(op, ops.AlterIndexTogether):
+            for fields in sorted(before.index_together - after.index_together):
+                yield self.at_operation(
+                    ctx,
+                    f'Removing index_together {fields} drops an index of "{table}" with a plain DROP INDEX, '
+                    f"which {LOCK}.",
+                    "Move the index to Meta.indexes in the state (SeparateDatabaseAndState), then "
+                    + CONCURRENTLY[0].lower()
+                    + CONCURRENTLY[1:],
+                )

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.migrations import operations as ops
+from django.db.models import Q
+from django.db.models.fields import NOT_PROVIDED
+
+from safemigrate.context import OperationContext
+from safemigrate.findings import Category, Finding, Phase, Severity
+from safemigrate.rules._operations import constraint_condition, is_operation
+from safemigrate.rules.base import Rule
+from safemigrate.schema import FieldInfo, ModelInfo
+
+
+def _proves_not_null(condition: Any, names: set[str]) -> bool:
+    """Whether a check condition implies ``<one of names> IS NOT NULL``, as PostgreSQL 12+ sees it.
+
+    PostgreSQL accepts a check whose condition is the IS NOT NULL test itself, ``NOT (col IS NULL)``,
+    or an AND with such a term; an OR proves nothing.
+    """
+    if not isinstance(condition, Q):
+        return False
+    if condition.negated:
+        if len(condition.children) != 1 or isinstance(condition.children[0], Q):
+            return False
+        lookup, value = condition.children[0]
+        return _is_null_test(lookup, value, names)
+    if condition.connector != Q.AND and len(condition.children) > 1:
+        return False
+    for child in condition.children:
+        if isinstance(child, Q):
+            if _proves_not_null(child, names):
+                return True
+        elif isinstance(child, tuple) and len(child) == 2:
+            lookup, value = child
+            if lookup in {f"{n}__isnull" for n in names} and _is_false(value):
+                return True
+    return False
+
+
+def _is_null_test(lookup: str, value: Any, names: set[str]) -> bool:
+    """``col__isnull=True``, ``col=None`` or ``col__exact=None``."""
+    if lookup in {f"{n}__isnull" for n in names}:
+        return isinstance(value, (bool, int)) and bool(value)
+    return value is None and lookup in names | {f"{n}__exact" for n in names}
+
+
+def _is_false(value: Any) -> bool:
+    return isinstance(value, (bool, int)) and not value
+
+
+def not_null_checks(model: ModelInfo, field: FieldInfo) -> list[str]:
+    """Names of the model's check constraints that prove ``field`` holds no NULLs."""
+    names = {field.name}
+    if field.column:
+        names.add(field.column)  # customer_id for a foreign key
+    found = []
+    for constraint in model.constraints:
+        if not is_operation(constraint, "CheckConstraint"):
+            continue
+        if _proves_not_null(constraint_condition(constraint), names):
+            found.append(str(constraint.name))
+    return found
+
+
+def _fills_nulls(op: ops.AlterField) -> bool:
+    """Whether Django fills the NULL rows first (SET DEFAULT; UPDATE ... WHERE col IS NULL)."""
+    field = op.field
+    return bool(field.has_default()) or getattr(field, "db_default", NOT_PROVIDED) is not NOT_PROVIDED
+
+
+class SetNotNullScansTable(Rule):
+    id = "ZDM201"
+    name = "set-not-null-scans-table"
+    severity = Severity.ERROR
+    category = Category.LOCKING
+    summary = "Making an existing column NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock"
+
+    def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
+        op = ctx.operation
+        if not isinstance(op, ops.AlterField) or ctx.state_only or not ctx.existing_table or not ctx.model_known:
+            return
+        before, after = ctx.before, ctx.after
+        if before is None or after is None or not before.has_table:
+            return
+        old, new = before.field(op.name), after.field(op.name)
+        if old is None or new is None or old.is_m2m or not old.null or new.null:
+            return
+        table, column = after.table, new.column
+        checks = not_null_checks(before, old)
+        validated = [name for name in checks if name not in ctx.unvalidated_constraints]
+        fills = _fills_nulls(op)
+        if validated and not fills:
+            return
+        check_name = f"{before.name_lower}_{op.name}_not_null"
+        safe = (
+            f"Add CheckConstraint(condition=Q({op.name}__isnull=False), name=\"{check_name}\") with "
+            "django.contrib.postgres.operations.AddConstraintNotValid, validate it with ValidateConstraint in a "
+            "later migration (SHARE UPDATE EXCLUSIVE, reads and writes continue), then make the field NOT NULL "
+            "(PostgreSQL 12+ skips the scan) and drop the check in a later migration."
+        )
+        if validated:
+            yield self.at_operation(
+                ctx,
+                f'Making "{column}" of "{table}" NOT NULL with a default runs UPDATE "{table}" SET "{column}" = '
+                f'<default> WHERE "{column}" IS NULL, which scans the whole table under ACCESS EXCLUSIVE (reads and '
+                f'writes blocked) even though the validated check "{validated[0]}" lets SET NOT NULL skip its scan.',
+                "Backfill the NULLs in batches in an earlier migration (RunPython in an `atomic = False` migration), "
+                "and make the field NOT NULL without a default (drop preserve_default=False and the one-off default).",
+                phase=Phase.POST_DEPLOY,
+            )
+            return
+        message = (
+            f'Making "{column}" of "{table}" NOT NULL runs ALTER COLUMN ... SET NOT NULL, which scans the whole '
+            "table under an ACCESS EXCLUSIVE lock (reads and writes blocked) to prove it holds no NULLs"
+        )
+        if fills:
+            message += (
+                f'; the default also makes Django run UPDATE "{table}" SET "{column}" = <default> WHERE '
+                f'"{column}" IS NULL under the same lock'
+            )
+        unvalidated = [name for name in checks if name in ctx.unvalidated_constraints]
+        removed = self._removed_here(ctx, old)
+        if unvalidated:
+            message += f'; the check "{unvalidated[0]}" is still NOT VALID, so PostgreSQL can\'t use it'
+            help = (
+                f'Validate "{unvalidated[0]}" with ValidateConstraint in a migration before this one, and make '
+                "the field NOT NULL only after that migration has run."
+            )
+        elif removed:
+            message += (
+                f'; the check "{removed}" that would let PostgreSQL skip the scan is removed earlier in this '
+                "same migration"
+            )
+            help = (
+                f'Move the RemoveConstraint of "{removed}" after this AlterField, or better into a later migration.'
+            )
+        else:
+            help = safe
+        if fills:
+            help += " Backfill the NULLs in batches beforehand instead of relying on the one-off default's UPDATE."
+        yield self.at_operation(ctx, message + ".", help, phase=Phase.POST_DEPLOY)
+
+    @staticmethod
+    def _removed_here(ctx: OperationContext, field: FieldInfo) -> str | None:
+        """A validated NOT NULL check on ``field`` dropped earlier in the same migration, if any."""
+        for earlier in ctx.migration.operations:
+            if earlier is ctx:
+                break
+            op = earlier.operation
+            if (
+                not isinstance(op, ops.RemoveConstraint)
+                or earlier.state_only
+                or earlier.model_key != ctx.model_key
+                or earlier.before is None
+            ):
+                continue
+            if op.name in not_null_checks(earlier.before, field) and op.name not in earlier.unvalidated_constraints:
+                return str(op.name)
+        return None

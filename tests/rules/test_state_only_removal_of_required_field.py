@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.rule_examples import lint_migrations
+
+HEADER = '''from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+
+    operations = [
+'''
+
+
+def state_only(*operations: str, database: tuple[str, ...] = ()) -> str:
+    lines = ["        migrations.SeparateDatabaseAndState(\n"]
+    if database:
+        lines.append("            database_operations=[\n")
+        lines.extend(f"                {op},\n" for op in database)
+        lines.append("            ],\n")
+    lines.append("            state_operations=[\n")
+    lines.extend(f"                {op},\n" for op in operations)
+    lines.append("            ],\n        ),\n")
+    return "".join(lines)
+
+
+def findings(tmp_path: Path, body: str) -> list[tuple[str, int, str]]:
+    found = lint_migrations(tmp_path, [("0002_test.py", HEADER + body + "    ]\n")], select=["ZDM104"])
+    return [(f.rule, f.line, f.message) for f in found]
+
+
+REMOVE_NICKNAME = 'migrations.RemoveField(model_name="customer", name="nickname")'
+
+
+def test_state_only_removal_of_not_null_column(tmp_path: Path) -> None:
+    found = findings(tmp_path, state_only(REMOVE_NICKNAME))
+    assert [(rule, line) for rule, line, _ in found] == [("ZDM104", 10)]
+    assert '"nickname"' in found[0][2] and '"shop_customer"' in found[0][2] and "INSERT" in found[0][2]
+
+
+def test_python_default_does_not_help(tmp_path: Path) -> None:
+    found = findings(tmp_path, state_only('migrations.RemoveField(model_name="product", name="quantity")'))
+    assert [(rule, line) for rule, line, _ in found] == [("ZDM104", 10)]
+    assert '"quantity"' in found[0][2]
+
+
+def test_foreign_key_names_its_column(tmp_path: Path) -> None:
+    found = findings(tmp_path, state_only('migrations.RemoveField(model_name="order", name="customer")'))
+    assert [(rule, line) for rule, line, _ in found] == [("ZDM104", 10)]
+    assert '"customer_id"' in found[0][2]
+
+
+def test_state_only_alter_field_does_not_change_the_column(tmp_path: Path) -> None:
+    alter = 'migrations.AlterField("customer", "nickname", models.CharField(max_length=50, null=True))'
+    found = findings(tmp_path, state_only(alter, REMOVE_NICKNAME))
+    assert [(rule, line) for rule, line, _ in found] == [("ZDM104", 11)]
+
+
+def test_nullable_column_is_silent(tmp_path: Path) -> None:
+    assert findings(tmp_path, state_only('migrations.RemoveField(model_name="customer", name="legacy_code")')) == []
+
+
+def test_made_nullable_earlier_in_the_migration_is_silent(tmp_path: Path) -> None:
+    body = (
+        '        migrations.AlterField("customer", "nickname", models.CharField(max_length=50, null=True)),\n'
+        + state_only(REMOVE_NICKNAME)
+    )
+    assert findings(tmp_path, body) == []
+
+
+def test_db_default_is_silent(tmp_path: Path) -> None:
+    body = (
+        '        migrations.AlterField("customer", "nickname", models.CharField(max_length=50, db_default="")),\n'
+        + state_only(REMOVE_NICKNAME)
+    )
+    assert findings(tmp_path, body) == []
+
+
+def test_dropped_in_database_operations_is_silent(tmp_path: Path) -> None:
+    assert findings(tmp_path, state_only(REMOVE_NICKNAME, database=(REMOVE_NICKNAME,))) == []
+
+
+def test_made_nullable_in_database_operations_is_silent(tmp_path: Path) -> None:
+    alter = 'migrations.AlterField("customer", "nickname", models.CharField(max_length=50, null=True))'
+    sql = 'migrations.RunSQL("ALTER TABLE shop_customer ALTER COLUMN nickname DROP NOT NULL", migrations.RunSQL.noop)'
+    assert findings(tmp_path, state_only(REMOVE_NICKNAME, database=(alter,))) == []
+    assert findings(tmp_path / "sql", state_only(REMOVE_NICKNAME, database=(sql,))) == []
+
+
+def test_sql_about_another_column_does_not_count(tmp_path: Path) -> None:
+    sql = 'migrations.RunSQL("ALTER TABLE shop_customer ALTER COLUMN name DROP NOT NULL", migrations.RunSQL.noop)'
+    found = findings(tmp_path, state_only(REMOVE_NICKNAME, database=(sql,)))
+    assert [(rule, line) for rule, line, _ in found] == [("ZDM104", 13)]
+
+
+def test_many_to_many_is_silent(tmp_path: Path) -> None:
+    body = (
+        '        migrations.AddField("product", "buyers", models.ManyToManyField(to="shop.customer")),\n'
+        + state_only('migrations.RemoveField(model_name="product", name="buyers")')
+    )
+    assert findings(tmp_path, body) == []
+
+
+def test_normal_remove_field_is_left_to_drop_column(tmp_path: Path) -> None:
+    assert findings(tmp_path, f"        {REMOVE_NICKNAME},\n") == []
