@@ -21,6 +21,7 @@ from safemigrate.schema import ModelInfo
 from safemigrate.source.placeholders import SourceFunction, UnknownOperation
 from safemigrate.source.reader import ParsedMigration
 from safemigrate.sqlfacts import split_statements
+from safemigrate.state import ReplayState
 
 NOOP = ops.RunPython.noop
 
@@ -53,7 +54,7 @@ class Replayer:
     """Holds the one ProjectState that every migration is replayed into."""
 
     def __init__(self) -> None:
-        self.state = ProjectState()
+        self.state: ProjectState = ReplayState()
         self.unvalidated: set[tuple[str, str]] = set()  # (model key, constraint name) added NOT VALID
 
     def replay(self, parsed: ParsedMigration, context: MigrationContext) -> None:

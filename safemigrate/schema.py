@@ -169,11 +169,38 @@ class FieldInfo:
             self.is_foreign_key and self.field.db_index
         )
 
+    @property
+    def django_class(self) -> bool:
+        """Whether the field's class is one of Django's own (its behaviour is then fully known)."""
+        return self.known and type(self.field).__module__.startswith("django.")
+
     def describe(self) -> dict[str, Any]:
-        """Everything the differential tests compare, as plain data."""
+        """Everything the differential tests compare, as plain data.
+
+        A field class from outside Django (a placeholder in static mode, the real class when
+        Django loads the project) is described by what both sides know: its class name, its
+        column and relation, and the database options its ``deconstruct()`` spells out (what the
+        migration file wrote). Options it leaves to its own class defaults read ``<class default>``.
+        """
+        on_delete = (self.on_delete or "").rpartition(".")[2] or None
+        if not self.django_class:
+            try:
+                kwargs = self.field.deconstruct()[3]
+            except Exception:  # pragma: no cover - a custom field with a broken deconstruct()
+                kwargs = {}
+            return {
+                "column": self.column,
+                "type": self.path.rpartition(".")[2],
+                **{
+                    key: _describe_option(kwargs[key]) if key in kwargs else CLASS_DEFAULT
+                    for key in _CUSTOM_FIELD_OPTIONS
+                },
+                "related_model": self.related_model,
+                "on_delete": on_delete,
+            }
         return {
             "column": self.column,
-            "type": self.path.rpartition(".")[2] if not self.known else self.path,
+            "type": self.path,
             "null": self.null,
             "default": _describe_value(self.field.default),
             "db_default": _describe_value(getattr(self.field, "db_default", NOT_PROVIDED)),
@@ -182,8 +209,19 @@ class FieldInfo:
             "primary_key": self.primary_key,
             "max_length": self.max_length,
             "related_model": self.related_model,
-            "on_delete": (self.on_delete or "").rpartition(".")[2] or None,
+            "on_delete": on_delete,
         }
+
+
+CLASS_DEFAULT = "<class default>"
+# Options of a non-Django field class that describe() compares when they are spelled out.
+_CUSTOM_FIELD_OPTIONS = ("null", "default", "db_default", "unique", "db_index", "primary_key", "max_length")
+
+
+def _describe_option(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    return _describe_value(value)
 
 
 def _describe_value(value: Any) -> Any:

@@ -11,9 +11,7 @@ from safemigrate.rules._operations import is_operation
 from safemigrate.rules.base import Rule
 
 CONCURRENT_OPERATIONS = ("AddIndexConcurrently", "RemoveIndexConcurrently")
-_CONCURRENT_SQL = re.compile(
-    r"^\s*(CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+INDEX|REINDEX(\s+\w+)?)\s+CONCURRENTLY\b", re.I
-)
+_CONCURRENT_SQL = re.compile(r"^\s*(CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+INDEX|REINDEX(\s+\w+)?)\s+CONCURRENTLY\b", re.I)
 
 
 class ConcurrentIndexInAtomicMigration(Rule):
@@ -32,11 +30,12 @@ class ConcurrentIndexInAtomicMigration(Rule):
             "failure can't leave the other operations half-applied."
         )
         if is_operation(op, *CONCURRENT_OPERATIONS):
+            kind = str(getattr(op, "safemigrate_path", type(op).__name__)).rpartition(".")[2]
             target = getattr(getattr(op, "index", None), "name", None) or getattr(op, "name", "?")
             yield self.at_operation(
                 ctx,
-                f'{type(op).__name__} of index "{target}" runs inside the migration\'s transaction: Django refuses '
-                "it (\"cannot be executed inside a transaction\"), and PostgreSQL rejects CONCURRENTLY inside a "
+                f'{kind} of index "{target}" runs inside the migration\'s transaction: Django refuses '
+                'it ("cannot be executed inside a transaction"), and PostgreSQL rejects CONCURRENTLY inside a '
                 "transaction block, so the migration fails.",
                 help,
             )
@@ -47,7 +46,7 @@ class ConcurrentIndexInAtomicMigration(Rule):
                     yield self.at_operation(
                         ctx,
                         f'RunSQL "{first} ..." runs inside the migration\'s transaction, and PostgreSQL fails it '
-                        "with \"cannot run inside a transaction block\", so the migration fails.",
+                        'with "cannot run inside a transaction block", so the migration fails.',
                         help,
                     )
                     return

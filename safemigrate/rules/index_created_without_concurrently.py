@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.migrations import operations as ops
@@ -9,7 +9,7 @@ from safemigrate.context import OperationContext
 from safemigrate.findings import Category, Finding, Severity
 from safemigrate.rules._operations import adds_foreign_key_constraint, is_operation
 from safemigrate.rules.base import Rule
-from safemigrate.schema import FieldInfo
+from safemigrate.schema import FieldInfo, ModelInfo
 
 SHARE = "a SHARE lock that blocks every write to the table for the whole build"
 ACCESS_EXCLUSIVE = "an ACCESS EXCLUSIVE lock that blocks reads and writes for the whole build"
@@ -17,11 +17,23 @@ CONCURRENTLY = (
     "Add the index with django.contrib.postgres.operations.AddIndexConcurrently, alone in a migration "
     "with `atomic = False` (CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE: reads and writes continue)."
 )
-UNIQUE_USING_INDEX = (
-    "Build the unique index first with CREATE UNIQUE INDEX CONCURRENTLY in a migration with `atomic = False`, "
-    "then attach it with ALTER TABLE ... ADD CONSTRAINT <name> UNIQUE USING INDEX <name> (a brief lock), both as "
-    "RunSQL in SeparateDatabaseAndState whose state_operations hold the {what}."
-)
+
+
+def _columns(model: ModelInfo, fields: Iterable[str]) -> list[str]:
+    out = []
+    for name in fields:
+        field = model.field(name)
+        out.append(field.column if field is not None and field.column else name)
+    return out
+
+
+def _unique_help(table: str, columns: list[str], operation: str, name: str | None = None) -> str:
+    name = name or f"{table}_{'_'.join(columns)}_uniq"
+    return (
+        f"In a migration with `atomic = False`, run CREATE UNIQUE INDEX CONCURRENTLY {name} ON {table} "
+        f"({', '.join(columns)}), then ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE USING INDEX {name} (a brief "
+        f"lock), both as RunSQL in SeparateDatabaseAndState whose state_operations hold the {operation}."
+    )
 
 
 def _plain_index(field: FieldInfo) -> bool:
@@ -31,9 +43,7 @@ def _plain_index(field: FieldInfo) -> bool:
 
 def _unique_index_form(constraint: Any) -> bool:
     """Whether Django creates this UniqueConstraint as CREATE UNIQUE INDEX rather than ADD CONSTRAINT."""
-    return any(
-        getattr(constraint, attr, None) for attr in ("condition", "include", "opclasses", "expressions")
-    )
+    return any(getattr(constraint, attr, None) for attr in ("condition", "include", "opclasses", "expressions"))
 
 
 class IndexCreatedWithoutConcurrently(Rule):
@@ -55,8 +65,7 @@ class IndexCreatedWithoutConcurrently(Rule):
                 return
             yield self.at_operation(
                 ctx,
-                f'AddIndex builds index "{op.index.name}" on "{table}" with a plain CREATE INDEX, '
-                f"holding {SHARE}.",
+                f'AddIndex builds index "{op.index.name}" on "{table}" with a plain CREATE INDEX, holding {SHARE}.',
                 CONCURRENTLY,
             )
         elif isinstance(op, ops.AddField):
@@ -67,15 +76,16 @@ class IndexCreatedWithoutConcurrently(Rule):
             for fields in sorted(after.unique_together - before.unique_together):
                 yield self.at_operation(
                     ctx,
-                    f"unique_together {fields} adds a UNIQUE constraint to \"{table}\": ADD CONSTRAINT ... UNIQUE "
-                    f"builds its index holding {ACCESS_EXCLUSIVE}.",
-                    UNIQUE_USING_INDEX.format(what="AlterUniqueTogether"),
+                    f'AlterUniqueTogether adds unique_together ({", ".join(fields)}) to "{table}": ADD CONSTRAINT '
+                    f"... UNIQUE builds its index holding {ACCESS_EXCLUSIVE}.",
+                    _unique_help(table, _columns(after, fields), "AlterUniqueTogether"),
                 )
         elif isinstance(op, ops.AlterIndexTogether):
             for fields in sorted(after.index_together - before.index_together):
                 yield self.at_operation(
                     ctx,
-                    f'index_together {fields} builds an index on "{table}" with a plain CREATE INDEX, holding {SHARE}.',
+                    f'AlterIndexTogether adds index_together ({", ".join(fields)}), built on "{table}" with a plain '
+                    f"CREATE INDEX, holding {SHARE}.",
                     "Replace index_together with Meta.indexes and add that index with "
                     "django.contrib.postgres.operations.AddIndexConcurrently, alone in a migration with "
                     "`atomic = False`.",
@@ -95,7 +105,7 @@ class IndexCreatedWithoutConcurrently(Rule):
                     ctx,
                     f'UniqueConstraint "{constraint.name}" runs ALTER TABLE "{table}" ADD CONSTRAINT ... UNIQUE, '
                     f"which builds its index holding {ACCESS_EXCLUSIVE}.",
-                    UNIQUE_USING_INDEX.format(what="AddConstraint"),
+                    _unique_help(table, _columns(after, constraint.fields), "AddConstraint", constraint.name),
                 )
 
     def _add_field(
@@ -107,28 +117,26 @@ class IndexCreatedWithoutConcurrently(Rule):
             return  # the foreign key rule (ZDM205) reports the index with the constraint
         if not (field.db_index or field.unique):
             return
-        kind = "a UNIQUE constraint" if field.unique else "an index"
+        column = field.column or field.name
         if field.unique:
-            option = "unique=True"
-        elif field.is_foreign_key:
-            option = "db_index=True (a ForeignKey's default)"
+            yield self.at_operation(
+                ctx,
+                f'Adding "{column}" to "{table}" with unique=True runs ADD COLUMN ... UNIQUE, which builds the '
+                f"unique index holding {ACCESS_EXCLUSIVE}.",
+                "Add the field without unique=True, then make it unique in a later migration: "
+                + _unique_help(table, [column], "AlterField that sets unique=True"),
+            )
+            return
+        option = "db_index=True (a ForeignKey's default)" if field.is_foreign_key else "db_index=True"
+        if ctx.migration.atomic:
+            lock = "while the ADD COLUMN's ACCESS EXCLUSIVE lock is still held (reads and writes blocked)"
         else:
-            option = "db_index=True"
+            lock = f"holding {SHARE}"
         yield self.at_operation(
             ctx,
-            f'Adding "{field.column}" to "{table}" with {option} '
-            f"builds {kind} on it while holding the ADD COLUMN's ACCESS EXCLUSIVE lock (reads and writes "
-            "blocked for the whole build).",
-            f"Add the field without {'unique' if field.unique else 'db_index'}, then "
-            + (
-                "build the unique index concurrently and attach it with ADD CONSTRAINT ... UNIQUE USING INDEX "
-                "(RunSQL in SeparateDatabaseAndState, in a migration with `atomic = False`) before turning "
-                "unique=True on in the state."
-                if field.unique
-                else "declare the index in Meta.indexes and add it with "
-                "django.contrib.postgres.operations.AddIndexConcurrently, alone in a migration with "
-                "`atomic = False`."
-            ),
+            f'Adding "{column}" to "{table}" with {option} builds an index on it with a plain CREATE INDEX {lock}.',
+            "Add the field with db_index=False, then declare the index in Meta.indexes and add it with "
+            "django.contrib.postgres.operations.AddIndexConcurrently, alone in a migration with `atomic = False`.",
         )
 
     def _alter_field(
@@ -143,7 +151,7 @@ class IndexCreatedWithoutConcurrently(Rule):
                 ctx,
                 f'Making "{new.column}" of "{table}" unique runs ADD CONSTRAINT ... UNIQUE, which builds its index '
                 f"holding {ACCESS_EXCLUSIVE}.",
-                UNIQUE_USING_INDEX.format(what="AlterField"),
+                _unique_help(table, [new.column or new.name], "AlterField"),
             )
         elif _plain_index(new) and not _plain_index(old):
             yield self.at_operation(

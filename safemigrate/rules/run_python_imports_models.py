@@ -41,10 +41,12 @@ class RunPythonImportsModels(Rule):
 
 
 def _get_model(module: str, app_label: str) -> str | None:
-    """'shop.models.Product' -> apps.get_model("shop", "Product"), when the import names the model."""
+    """'shop.models.Product' -> Product = apps.get_model("shop", "Product"); the model's name when known."""
     parts = module.split(".")
-    if "models" not in parts or parts[-1] == "models":
+    if "models" not in parts:
         return None
     index = parts.index("models")
-    app = parts[index - 1] if index > 0 and parts[index - 1] else app_label
+    app = parts[index - 1] if index > 0 and parts[index - 1] else app_label  # ".models" is the app itself
+    if parts[-1] == "models":
+        return f'Model = apps.get_model("{app}", "ModelName")'
     return f'{parts[-1]} = apps.get_model("{app}", "{parts[-1]}")'

@@ -96,7 +96,7 @@ class SetNotNullScansTable(Rule):
             return
         check_name = f"{before.name_lower}_{op.name}_not_null"
         safe = (
-            f"Add CheckConstraint(condition=Q({op.name}__isnull=False), name=\"{check_name}\") with "
+            f'Add CheckConstraint(condition=Q({op.name}__isnull=False), name="{check_name}") with '
             "django.contrib.postgres.operations.AddConstraintNotValid, validate it with ValidateConstraint in a "
             "later migration (SHARE UPDATE EXCLUSIVE, reads and writes continue), then make the field NOT NULL "
             "(PostgreSQL 12+ skips the scan) and drop the check in a later migration."
@@ -134,9 +134,7 @@ class SetNotNullScansTable(Rule):
                 f'; the check "{removed}" that would let PostgreSQL skip the scan is removed earlier in this '
                 "same migration"
             )
-            help = (
-                f'Move the RemoveConstraint of "{removed}" after this AlterField, or better into a later migration.'
-            )
+            help = f'Move the RemoveConstraint of "{removed}" after this AlterField, or better into a later migration.'
         else:
             help = safe
         if fills:

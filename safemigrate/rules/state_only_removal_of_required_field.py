@@ -11,7 +11,7 @@ from safemigrate.rules.base import Rule
 from safemigrate.schema import FieldInfo
 
 # SQL in the same database_operations that makes the column optional or removes it.
-_LOOSENING_SQL = re.compile(r"\bDROP\s+NOT\s+NULL\b|\bSET\s+DEFAULT\b|\bDROP\s+COLUMN\b|\bDROP\s+TABLE\b", re.I)
+_LOOSENING_SQL = re.compile(r"\bDROP\s+NOT\s+NULL\b|\bSET\s+DEFAULT\b|\bDROP\s+COLUMN\b", re.I)
 
 
 class StateOnlyRemovalOfRequiredField(Rule):
@@ -30,7 +30,7 @@ class StateOnlyRemovalOfRequiredField(Rule):
         field = _field_in_database(ctx, op)
         if field is None or field.is_m2m or field.primary_key or field.null or field.has_db_default:
             return
-        if _handled_by_database_operations(ctx, op, field):
+        if _handled_by_database_operations(ctx, op, field, ctx.before.table):
             return
         table = ctx.before.table
         yield self.at_operation(
@@ -67,7 +67,7 @@ def _field_in_database(ctx: OperationContext, op: ops.RemoveField) -> FieldInfo 
     return field
 
 
-def _handled_by_database_operations(ctx: OperationContext, op: ops.RemoveField, field: FieldInfo) -> bool:
+def _handled_by_database_operations(ctx: OperationContext, op: ops.RemoveField, field: FieldInfo, table: str) -> bool:
     """The same SeparateDatabaseAndState drops the column, or makes it nullable or defaulted."""
     for sibling in _siblings(ctx):
         if not sibling.database_only:
@@ -80,8 +80,14 @@ def _handled_by_database_operations(ctx: OperationContext, op: ops.RemoveField, 
             if new is not None and (new.null or new.has_db_default):
                 return True
         if isinstance(child, ops.RunSQL) and field.column is not None:
-            column = re.compile(rf'(?<![\w"]){re.escape(field.column)}(?![\w"])|"{re.escape(field.column)}"', re.I)
+            column, on_table = _identifier(field.column), _identifier(table)
             for statement in sibling.statements:
-                if _LOOSENING_SQL.search(statement.text) and column.search(statement.text):
+                text = statement.text
+                if _LOOSENING_SQL.search(text) and column.search(text) and on_table.search(text):
                     return True
     return False
+
+
+def _identifier(name: str) -> re.Pattern[str]:
+    """A SQL identifier, bare or double-quoted."""
+    return re.compile(rf'(?<![\w"]){re.escape(name)}(?![\w"])|"{re.escape(name)}"', re.I)

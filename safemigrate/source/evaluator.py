@@ -9,6 +9,7 @@ an inert placeholder; nothing from the project is imported or run.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import operator
 from collections.abc import Callable
@@ -222,6 +223,8 @@ class ModuleEvaluator:
             kwargs[kw.arg] = value
         if isinstance(func, (Placeholder, Unevaluable)):
             result: Any = PlaceholderCall(func.safemigrate_path, tuple(args), kwargs)
+        elif isinstance(func, PlaceholderCall):  # get_field_class()(...): still a project name
+            result = PlaceholderCall(f"{func.safemigrate_path}()", tuple(args), kwargs)
         elif isinstance(func, SourceFunction):
             return Unevaluable(self._snippet(node))
         else:
@@ -383,12 +386,17 @@ def _as_field(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _signature(cls: type[Operation]) -> inspect.Signature:
+    return inspect.signature(cls)
+
+
 def _coerce_operation_arguments(
     cls: type[Operation], args: list[Any], kwargs: dict[str, Any]
 ) -> tuple[list[Any], dict[str, Any]]:
     """Turn placeholder values into stand-in fields/operations where an operation expects them."""
     try:
-        bound = inspect.signature(cls).bind_partial(*args, **kwargs)
+        bound = _signature(cls).bind_partial(*args, **kwargs)
     except TypeError:
         return args, kwargs
     arguments = bound.arguments

@@ -49,7 +49,18 @@ class Resolver:
 
     def __init__(self, user_model: str = "auth.User") -> None:
         self.user_model = user_model
-        self._cache: dict[str, Any] = {AUTH_USER_MODEL: user_model, **STATIC_HELPERS}
+        self._cache: dict[str, Any] = {
+            AUTH_USER_MODEL: user_model,
+            "django.utils.module_loading.import_string": self.import_string,
+            **STATIC_HELPERS,
+        }
+
+    def import_string(self, dotted_path: Any) -> Any:
+        """``import_string`` under the resolver's rules: ``import_string(settings.DEFAULT_AUTO_FIELD)``
+        is the class a project setting names, unknown here, so a placeholder named after the setting."""
+        if isinstance(dotted_path, str):
+            return self.resolve(dotted_path)
+        return Placeholder(str(getattr(dotted_path, "safemigrate_path", repr(dotted_path))))
 
     def resolve(self, path: str) -> Any:
         try:

@@ -4,14 +4,14 @@ from pathlib import Path
 
 from tests.rule_examples import lint_migrations
 
-HEADER = '''from django.db import migrations, models
+HEADER = """from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [("shop", "0001_initial")]
 
     operations = [
-'''
+"""
 
 
 def migration(body: str) -> list[tuple[str, str]]:
@@ -80,12 +80,13 @@ def test_unmanaged_and_proxy_models_are_silent(tmp_path: Path) -> None:
         '            fields=[("id", models.BigAutoField(primary_key=True))],\n'
         '            options={"managed": False, "db_table": "reporting_view"},\n'
         "        ),\n"
-        '        migrations.CreateModel(name="VipCustomer", fields=[], options={"proxy": True}, bases=("shop.customer",)),\n'
+        "        migrations.CreateModel(\n"
+        '            name="VipCustomer", fields=[], options={"proxy": True}, bases=("shop.customer",)\n'
+        "        ),\n"
     )
     delete = '        migrations.DeleteModel(name="Report"),\n        migrations.DeleteModel(name="VipCustomer"),\n'
-    migrations = migration(body) + [
-        ("0003_delete.py", HEADER.replace('"0001_initial"', '"0002_test"') + delete + "    ]\n")
-    ]
+    later = ("0003_delete.py", HEADER.replace('"0001_initial"', '"0002_test"') + delete + "    ]\n")
+    migrations = [*migration(body), later]
     assert [f.rule for f in lint_migrations(tmp_path, migrations, select=["ZDM103"])] == []
 
 

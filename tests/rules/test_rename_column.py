@@ -4,14 +4,14 @@ from pathlib import Path
 
 from tests.rule_examples import lint_migrations
 
-HEADER = '''from django.db import migrations, models
+HEADER = """from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [("shop", "0001_initial")]
 
     operations = [
-'''
+"""
 
 
 def findings(tmp_path: Path, body: str) -> list[tuple[str, int, str]]:
@@ -55,7 +55,9 @@ def test_database_operations_are_flagged(tmp_path: Path) -> None:
 
 def test_rename_many_to_many_renames_its_join_table(tmp_path: Path) -> None:
     # the join table must exist before the migration: add it in 0002, rename it in 0003
-    add = HEADER + '        migrations.AddField("product", "buyers", models.ManyToManyField(to="shop.customer")),\n    ]\n'
+    add = HEADER + (
+        '        migrations.AddField("product", "buyers", models.ManyToManyField(to="shop.customer")),\n    ]\n'
+    )
     rename = HEADER.replace('"0001_initial"', '"0002_test"') + (
         '        migrations.RenameField("product", "buyers", "clients"),\n    ]\n'
     )
@@ -85,7 +87,10 @@ def test_table_created_in_the_same_migration_is_silent(tmp_path: Path) -> None:
     body = (
         "        migrations.CreateModel(\n"
         '            name="Coupon",\n'
-        '            fields=[("id", models.BigAutoField(primary_key=True)), ("code", models.CharField(max_length=20))],\n'
+        "            fields=[\n"
+        '                ("id", models.BigAutoField(primary_key=True)),\n'
+        '                ("code", models.CharField(max_length=20)),\n'
+        "            ],\n"
         "        ),\n"
         '        migrations.RenameField("coupon", "code", "token"),\n'
         '        migrations.AlterField("coupon", "token", models.CharField(max_length=20, db_column="tok")),\n'

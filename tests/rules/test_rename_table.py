@@ -4,14 +4,14 @@ from pathlib import Path
 
 from tests.rule_examples import lint_migrations
 
-HEADER = '''from django.db import migrations, models
+HEADER = """from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [("shop", "0001_initial")]
 
     operations = [
-'''
+"""
 
 
 def findings(tmp_path: Path, *bodies: str) -> list[tuple[str, str, int, str]]:

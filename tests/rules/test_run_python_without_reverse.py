@@ -4,7 +4,7 @@ from pathlib import Path
 
 from tests.rule_examples import lint_migrations
 
-SOURCE = '''from django.db import migrations
+SOURCE = """from django.db import migrations
 
 
 def fill(apps, schema_editor):
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
 
     operations = [
 {operations}    ]
-'''
+"""
 
 
 def findings(tmp_path: Path, operations: str) -> list[tuple[str, int, str]]:
@@ -40,13 +40,15 @@ def test_run_python_without_reverse(tmp_path: Path) -> None:
 def test_explicit_none_and_lambda(tmp_path: Path) -> None:
     found = findings(
         tmp_path,
-        "        migrations.RunPython(fill, reverse_code=None),\n        migrations.RunPython(lambda apps, se: None),\n",
+        "        migrations.RunPython(fill, reverse_code=None),\n"
+        "        migrations.RunPython(lambda apps, se: None),\n",
     )
     assert [(rule, line) for rule, line, _ in found] == [("ZDM401", 18), ("ZDM401", 19)]
 
 
 def test_database_operations_are_flagged(tmp_path: Path) -> None:
-    found = findings(tmp_path, "        migrations.SeparateDatabaseAndState(database_operations=[migrations.RunPython(fill)]),\n")
+    body = "        migrations.SeparateDatabaseAndState(database_operations=[migrations.RunPython(fill)]),\n"
+    found = findings(tmp_path, body)
     assert [(rule, line) for rule, line, _ in found] == [("ZDM401", 18)]
 
 

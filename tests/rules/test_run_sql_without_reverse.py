@@ -4,14 +4,14 @@ from pathlib import Path
 
 from tests.rule_examples import lint_migrations
 
-HEADER = '''from django.db import migrations
+HEADER = """from django.db import migrations
 
 
 class Migration(migrations.Migration):
     dependencies = [("shop", "0001_initial")]
 
     operations = [
-'''
+"""
 
 
 def findings(tmp_path: Path, body: str) -> list[tuple[str, int, str]]:
@@ -20,7 +20,8 @@ def findings(tmp_path: Path, body: str) -> list[tuple[str, int, str]]:
 
 
 def test_run_sql_without_reverse(tmp_path: Path) -> None:
-    found = findings(tmp_path, '        migrations.RunSQL("CREATE VIEW shop_names AS SELECT name FROM shop_product"),\n')
+    body = '        migrations.RunSQL("CREATE VIEW shop_names AS SELECT name FROM shop_product"),\n'
+    found = findings(tmp_path, body)
     assert [(rule, line) for rule, line, _ in found] == [("ZDM402", 8)]
     assert "CREATE VIEW shop_names" in found[0][2] and "0002_test" in found[0][2]
 
@@ -33,7 +34,7 @@ def test_list_of_statements_and_explicit_none(tmp_path: Path) -> None:
 
 
 def test_long_statement_is_shortened(tmp_path: Path) -> None:
-    body = '        migrations.RunSQL("UPDATE shop_product SET description = \'' + "x" * 80 + "'\"),\n"
+    body = "        migrations.RunSQL(\"UPDATE shop_product SET description = '" + "x" * 80 + "'\"),\n"
     found = findings(tmp_path, body)
     assert [(rule, line) for rule, line, _ in found] == [("ZDM402", 8)]
     assert "..." in found[0][2] and "x" * 80 not in found[0][2]

@@ -4,14 +4,14 @@ from pathlib import Path
 
 from tests.rule_examples import lint_migrations
 
-HEADER = '''from django.db import migrations, models
+HEADER = """from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [("shop", "0001_initial")]
 
     operations = [
-'''
+"""
 
 
 def state_only(*operations: str, database: tuple[str, ...] = ()) -> str:
@@ -105,3 +105,17 @@ def test_many_to_many_is_silent(tmp_path: Path) -> None:
 
 def test_normal_remove_field_is_left_to_drop_column(tmp_path: Path) -> None:
     assert findings(tmp_path, f"        {REMOVE_NICKNAME},\n") == []
+
+
+def test_sql_about_the_same_column_of_another_table_does_not_count(tmp_path: Path) -> None:
+    sql = 'migrations.RunSQL("ALTER TABLE shop_other ALTER COLUMN nickname DROP NOT NULL", migrations.RunSQL.noop)'
+    found = findings(tmp_path, state_only(REMOVE_NICKNAME, database=(sql,)))
+    assert [(rule, line) for rule, line, _ in found] == [("ZDM104", 13)]
+
+
+def test_quoted_identifiers_in_sql_count(tmp_path: Path) -> None:
+    sql = (
+        'migrations.RunSQL(\'ALTER TABLE "shop_customer" ALTER COLUMN "nickname" DROP NOT NULL\', '
+        "migrations.RunSQL.noop)"
+    )
+    assert findings(tmp_path, state_only(REMOVE_NICKNAME, database=(sql,))) == []
