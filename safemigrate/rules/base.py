@@ -26,6 +26,8 @@ class Rule:
     category: ClassVar[Category]
     summary: ClassVar[str]  # one line for `safemigrate rules`
     fix_command: ClassVar[str | None] = None  # the command that produces the safe form
+    # check_operation is only called for these operation classes (and subclasses); None means all.
+    operation_types: ClassVar[tuple[type, ...] | None] = None
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -37,6 +39,10 @@ class Rule:
     @property
     def page(self) -> str:
         return f"rules/{self.name}.md"
+
+    @classmethod
+    def applies_to(cls, operation_type: type) -> bool:
+        return cls.operation_types is None or issubclass(operation_type, cls.operation_types)
 
     # --- hooks -----------------------------------------------------------
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:

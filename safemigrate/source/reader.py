@@ -36,22 +36,32 @@ class ParsedMigration:
         return (self.app_label, self.name)
 
 
-def read_source(path: Path) -> str:
+def read_source(path: Path) -> bytes:
     try:
-        with tokenize.open(path) as handle:  # honours PEP 263 encoding cookies
-            return handle.read()
-    except (OSError, SyntaxError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read migration: {exc}", str(path)) from exc
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read migration: {exc.strerror}", str(path)) from exc
+
+
+def decode_source(data: bytes) -> str:
+    """The text, for source snippets (ast.parse itself honours PEP 263 encoding cookies)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(iter(data.splitlines(keepends=True)).__next__)
+        return data.decode(encoding, errors="replace")
+    except (SyntaxError, LookupError):
+        return data.decode("utf-8", errors="replace")
 
 
 def read_migration(path: Path, app_label: str, resolver: Resolver, display_path: str | None = None) -> ParsedMigration:
     shown = display_path or str(path)
-    source = read_source(path)
+    data = read_source(path)
     try:
-        tree = ast.parse(source, filename=shown)
+        tree = ast.parse(data, filename=shown)
     except SyntaxError as exc:
         raise InputError(f"syntax error: {exc.msg}", shown, exc.lineno) from exc
-    evaluator = ModuleEvaluator(tree, resolver, source)
+    except ValueError as exc:  # null bytes
+        raise InputError(f"cannot parse: {exc}", shown, 1) from exc
+    evaluator = ModuleEvaluator(tree, resolver, decode_source(data))
     class_node = next(
         (n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Migration"),
         None,

@@ -18,10 +18,12 @@ from django.db import migrations, models
 from django.db.models import Q
 
 """
-IMPORT_LINES = IMPORTS.count("\n")
-# Line of the first operation in a migration built by `migration()`: imports, "class", "dependencies",
-# a blank line and "operations = [", plus one when `atomic = False` is set.
-FIRST_OPERATION_LINE = IMPORT_LINES + 5
+
+
+def line_of(index: int, atomic: bool = True) -> int:
+    """Line of the operation on line ``index`` (0-based) of a body given to `migration()`."""
+    # imports, then "class", ["atomic = False",] "dependencies", a blank line and "operations = [".
+    return IMPORTS.count("\n") + 5 + index + (0 if atomic else 1)
 
 
 def migration(number: int, body: str, atomic: bool = True) -> tuple[str, str]:
