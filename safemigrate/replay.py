@@ -121,6 +121,18 @@ class Replayer:
             yield ctx
             yield from children
             return
+        nested_state_ops = list(getattr(operation, "state_operations", None) or ())  # RunSQL(state_operations=...)
+        if nested_state_ops:
+            ctx = OperationContext(
+                migration, operation, index, line, column, None, None, None,
+                phase=classify(operation, None, None, state_only), parent=parent,
+                database_only=database_only, state_only=state_only,
+            )
+            ctx.statements = split_statements(getattr(operation, "sql", None))
+            yield ctx
+            for child in nested_state_ops:
+                yield from self._operation(parsed, migration, child, index, state, created, ctx, False, True)
+            return
         try:
             operation.state_forwards(app, state)
         except Exception:

@@ -203,3 +203,55 @@ def test_unreadable_operations_list_is_reported_not_crashed(tmp_path: Path) -> N
     analysis = Engine(Config()).analyze([tmp_path])
     (m,) = analysis.project.migrations
     assert m.problems and "not a literal list" in m.problems[0][1]
+
+
+def test_runsql_state_operations_are_state_only_children(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "a/migrations/0001_initial.py": migration("[]", CREATE_A),
+        "a/migrations/0002_x.py": migration(
+            "[('a', '0001_initial')]",
+            "[migrations.RunSQL('ALTER TABLE a_a ADD COLUMN x int NULL', 'ALTER TABLE a_a DROP COLUMN x', "
+            "state_operations=[migrations.AddField('a', 'x', models.IntegerField(null=True))])]",
+        ),
+    })
+    analysis = Engine(Config()).analyze([tmp_path])
+    runsql, add = analysis.project.migrations[-1].operations
+    assert runsql.statements[0].kind == "ALTER" and runsql.parent is None
+    assert add.state_only and add.parent is runsql
+    assert add.after is not None and add.after.field("x") is not None
+    assert "x" in analysis.replayer.state.models[("a", "a")].fields
+
+
+def test_runpython_facts_distinguish_imports_from_get_model(tmp_path: Path) -> None:
+    source = HEADER + textwrap.dedent('''
+        from shop.models import Product
+
+
+        def uses_import(apps, schema_editor):
+            Product.objects.update(x=1)
+
+
+        def rebinds_name(apps, schema_editor):
+            Product = apps.get_model("shop", "Product")
+            Product.objects.update(x=1)
+
+
+        def imports_models_module(apps, schema_editor):
+            from shop import models as m
+            m.Product.objects.all()
+
+
+        class Migration(migrations.Migration):
+            dependencies = []
+            operations = [
+                migrations.RunPython(uses_import, rebinds_name),
+                migrations.RunPython(imports_models_module, migrations.RunPython.noop),
+            ]
+    ''')
+    write(tmp_path, {"shop/migrations/0001_initial.py": source})
+    first, second = Engine(Config()).analyze([tmp_path]).project.migrations[0].operations
+    assert first.function is not None and first.function.imported_models == ("shop.models",)
+    assert first.reverse_function is not None and first.reverse_function.imported_models == ()
+    assert first.reverse_function.uses_get_model
+    assert second.function is not None and second.function.imported_models == ("shop.models",)
+    assert second.reverse_function is not None and second.reverse_function.is_noop

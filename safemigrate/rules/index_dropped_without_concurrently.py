@@ -60,7 +60,7 @@ class IndexDroppedWithoutConcurrently(Rule):
             for fields in sorted(before.index_together - after.index_together):
                 yield self.at_operation(
                     ctx,
-                    f'Removing index_together {fields} drops an index of "{table}" with a plain DROP INDEX, '
+                    f'Removing index_together ({", ".join(fields)}) drops an index of "{table}" with a plain DROP INDEX, '
                     f"which {LOCK}.",
                     "Move the index to Meta.indexes in the state (SeparateDatabaseAndState), then "
                     + CONCURRENTLY[0].lower()

@@ -77,7 +77,7 @@ def _data_change(ctx: OperationContext) -> str | None:
     return None
 
 
-def _schema_change(ctx: OperationContext, created: set[str | None]) -> str | None:
+def _schema_change(ctx: OperationContext, created: set[str]) -> str | None:
     """How to name the operation if it changes the schema of a table running code uses, else None."""
     op = ctx.operation
     if ctx.state_only or isinstance(op, (ops.SeparateDatabaseAndState, ops.RunPython, *_NO_SQL)):
@@ -125,7 +125,7 @@ def _db_signature(info: FieldInfo) -> tuple[Any, ...]:
     return (path, info.column, tuple(repr(a) for a in args), kept)
 
 
-def _existing_reference(ctx: OperationContext, created: set[str | None]) -> str | None:
+def _existing_reference(ctx: OperationContext, created: set[str]) -> str | None:
     """The model key of an existing table that a new table's foreign keys point at, if any."""
     if ctx.after is None:
         return None

@@ -319,27 +319,36 @@ class ModuleEvaluator:
     def _read_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionFacts:
         imported: list[str] = []
         uses_get_model = False
-        names_used: set[str] = set()
+        names_read: set[str] = set()
+        names_bound: set[str] = {a.arg for a in [*node.args.args, *node.args.kwonlyargs, *node.args.posonlyargs]}
         for child in ast.walk(node):
-            if isinstance(child, ast.ImportFrom) and not child.level and child.module:
-                if _is_models_module(child.module):
-                    imported.append(child.module)
-            elif isinstance(child, ast.ImportFrom) and child.level:
-                if (child.module or "").split(".")[-1] == "models" or any(a.name == "models" for a in child.names):
-                    imported.append("." * child.level + (child.module or ""))
+            if isinstance(child, ast.ImportFrom):
+                module = "." * child.level + (child.module or "")
+                target = module.lstrip(".")
+                if child.level or not target.startswith("django"):
+                    if target and _is_models_module(target):
+                        imported.append(module)  # from shop.models import Product
+                    # from shop import models / from . import models
+                    imported.extend(f"{module.rstrip('.')}.models" for a in child.names if a.name == "models")
             elif isinstance(child, ast.Import):
                 imported.extend(a.name for a in child.names if _is_models_module(a.name))
             elif isinstance(child, ast.Attribute) and child.attr == "get_model":
                 uses_get_model = True
             elif isinstance(child, ast.Name):
-                names_used.add(child.id)
-        # Module-level imports from a models module, used inside the function.
-        for name in names_used:
+                if isinstance(child.ctx, ast.Load):
+                    names_read.add(child.id)
+                else:
+                    names_bound.add(child.id)
+        # Module-level imports from a models module, read (not rebound) inside the function.
+        for name in names_read - names_bound:
             path = self.imports.get(name)
-            if path and not path.startswith("django."):
-                module = path.rpartition(".")[0] if not _is_models_module(path) else path
-                if _is_models_module(module) or _is_models_module(path):
-                    imported.append(module if _is_models_module(module) else path)
+            if not path or path.startswith("django."):
+                continue
+            parent = path.rpartition(".")[0]
+            if parent and _is_models_module(parent):
+                imported.append(parent)  # from shop.models import Product
+            elif _is_models_module(path):
+                imported.append(path)  # import shop.models / from shop import models
         body = node.body
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
             body = body[1:]
