@@ -250,7 +250,7 @@ def test_runpython_facts_distinguish_imports_from_get_model(tmp_path: Path) -> N
     ''')
     write(tmp_path, {"shop/migrations/0001_initial.py": source})
     first, second = Engine(Config()).analyze([tmp_path]).project.migrations[0].operations
-    assert first.function is not None and first.function.imported_models == ("shop.models",)
+    assert first.function is not None and first.function.imported_models == ("shop.models.Product",)
     assert first.reverse_function is not None and first.reverse_function.imported_models == ()
     assert first.reverse_function.uses_get_model
     assert second.function is not None and second.function.imported_models == ("shop.models",)

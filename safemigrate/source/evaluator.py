@@ -344,11 +344,8 @@ class ModuleEvaluator:
             path = self.imports.get(name)
             if not path or path.startswith("django."):
                 continue
-            parent = path.rpartition(".")[0]
-            if parent and _is_models_module(parent):
-                imported.append(parent)  # from shop.models import Product
-            elif _is_models_module(path):
-                imported.append(path)  # import shop.models / from shop import models
+            if _is_models_module(path):
+                imported.append(path)  # from shop.models import Product / import shop.models
         body = node.body
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
             body = body[1:]

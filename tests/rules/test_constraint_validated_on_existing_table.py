@@ -58,6 +58,14 @@ def test_alter_field_on_foreign_key_recreates_its_constraint(tmp_path: Path) -> 
     assert "SeparateDatabaseAndState" in found[0].help
 
 
+def test_even_a_python_default_on_a_foreign_key_recreates_its_constraint(tmp_path: Path) -> None:
+    # Django's schema editor drops and re-adds the FK for any change it doesn't list as non-database.
+    body = f'migrations.AlterField("order", "customer", models.ForeignKey(default=1, {CASCADE}, to="shop.customer")),'
+    found = lint_steps(tmp_path, body, rule=RULE)
+    assert [f.line for f in found] == [line_of(0)]
+    assert '"customer_id"' in found[0].message
+
+
 def test_validate_in_the_same_atomic_migration(tmp_path: Path) -> None:
     body = (
         f'AddConstraintNotValid("product", {CHECK}),\n'
