@@ -11,8 +11,8 @@ one untimed warm-up run, then best and median of 5), and checks the targets:
 
 Peers run on the 2,000-migration project from their own virtualenv
 (``benchmarks/.venv-peers``, created on first use): django-safe-migrations
-(``manage.py check_migrations``) and, unless ``--skip-migration-linter``,
-django-migration-linter (``manage.py lintmigrations``).  A peer that cannot be
+(``manage.py check_migrations``) and, with ``--with-migration-linter``,
+django-migration-linter (``manage.py lintmigrations``; minutes, so off by default).  A peer that cannot be
 installed or run is reported in one line and skipped.
 """
 
@@ -71,7 +71,25 @@ def _tail(text: str, limit: int = 200) -> str:
     return (lines[-1] if lines else "no output")[:limit]
 
 
-def time_command(
+def _run(
+    cmd: list[str], *, cwd: Path, env: dict[str, str], ok_codes: tuple[int, ...], timeout: float, capture: bool
+) -> tuple[float, subprocess.CompletedProcess[str]]:
+    out = subprocess.PIPE if capture else subprocess.DEVNULL
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.PIPE, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        raise BenchError(f"timed out after {timeout:.0f} s") from exc
+    except OSError as exc:
+        raise BenchError(str(exc)) from exc
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in ok_codes:
+        raise BenchError(f"exit code {proc.returncode}: {_tail(proc.stderr or proc.stdout or '')}")
+    return elapsed, proc
+
+
+def measure(
+    first_cmd: list[str],
     cmd: list[str],
     *,
     cwd: Path,
@@ -80,42 +98,18 @@ def time_command(
     ok_codes: tuple[int, ...],
     timeout: float,
     budget: float | None = None,
-) -> Timing:
-    """Run ``cmd`` ``repeat`` times and return the wall-clock times.
+) -> tuple[Timing, subprocess.CompletedProcess[str]]:
+    """Time ``cmd`` as a whole process, wall clock.
 
-    The caller does the warm-up run.  With ``budget``, stop early (after at least one run)
-    once the total time spent would exceed it: slow peers still get a figure.
+    ``first_cmd`` (the same work, with its output kept for checking) runs first as an untimed
+    warm-up (bytecode caches, page cache); then ``cmd`` runs ``repeat`` times.  With ``budget``
+    (seconds), a tool so slow that ``repeat`` runs would not fit is measured by its first run alone.
     """
-    runs: list[float] = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        try:
-            proc = subprocess.run(
-                cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=timeout
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise BenchError(f"timed out after {timeout:.0f} s") from exc
-        elapsed = time.perf_counter() - start
-        if proc.returncode not in ok_codes:
-            raise BenchError(f"exit code {proc.returncode}: {_tail(proc.stderr)}")
-        runs.append(elapsed)
-        if budget is not None and sum(runs) + elapsed > budget:
-            break
-    return Timing(runs, "" if len(runs) == repeat else f"stopped after {len(runs)} runs (time budget)")
-
-
-def warm_up(
-    cmd: list[str], *, cwd: Path, env: dict[str, str], ok_codes: tuple[int, ...], timeout: float
-) -> subprocess.CompletedProcess[str]:
-    try:
-        proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired as exc:
-        raise BenchError(f"timed out after {timeout:.0f} s") from exc
-    except OSError as exc:
-        raise BenchError(str(exc)) from exc
-    if proc.returncode not in ok_codes:
-        raise BenchError(f"exit code {proc.returncode}: {_tail(proc.stderr or proc.stdout)}")
-    return proc
+    first, proc = _run(first_cmd, cwd=cwd, env=env, ok_codes=ok_codes, timeout=timeout, capture=True)
+    if budget is not None and first * repeat > budget:
+        return Timing([first], "one run only (slow; includes warm-up)"), proc
+    runs = [_run(cmd, cwd=cwd, env=env, ok_codes=ok_codes, timeout=timeout, capture=False)[0] for _ in range(repeat)]
+    return Timing(runs), proc
 
 
 # --------------------------------------------------------------------------- safemigrate
@@ -144,14 +138,14 @@ def ours_command(project: Path, output: str) -> list[str]:
 
 def time_ours(project: Path, repeat: int, scratch: Path) -> tuple[Timing, str]:
     report = scratch / "safemigrate.json"
-    warm_up(ours_command(project, str(report)), cwd=scratch, env=ours_env(), ok_codes=(0,), timeout=600)
+    first, cmd = ours_command(project, str(report)), ours_command(project, os.devnull)
+    timing, _ = measure(first, cmd, cwd=scratch, env=ours_env(), repeat=repeat, ok_codes=(0,), timeout=600)
     try:
         summary = json.loads(report.read_text()).get("summary", {})
         found = f"{summary.get('errors', '?')} errors, {summary.get('warnings', '?')} warnings"
     except (OSError, ValueError, AttributeError) as exc:
         raise BenchError(f"no readable JSON report ({exc})") from exc
-    cmd = ours_command(project, os.devnull)
-    return time_command(cmd, cwd=scratch, env=ours_env(), repeat=repeat, ok_codes=(0,), timeout=600), found
+    return timing, found
 
 
 # --------------------------------------------------------------------------- peers
@@ -203,14 +197,9 @@ def time_safe_migrations(project: Path, repeat: int, scratch: Path, budget: floa
     # PostgreSQL rules; safemigrate checks those, so ask the peer for the same work.
     base = [str(venv_python()), "manage.py", "check_migrations", "--format", "json", "--database-vendor", "postgresql"]
     report = scratch / "safe_migrations.json"
-    # exit code 1 = issues found (expected); a crash would also exit 1, so the report is checked
-    warm_up([*base, "--output", str(report)], cwd=project, env=env, ok_codes=(0, 1), timeout=900)
-    try:
-        summary = json.loads(report.read_text())["summary"]
-        found = f"{summary['errors']} errors, {summary['warnings']} warnings, {summary.get('info', 0)} info"
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise BenchError(f"no readable JSON report ({exc})") from exc
-    timing = time_command(
+    # exit code 1 = issues found (expected); a crash exits 1 too, hence the check of the report
+    timing, _ = measure(
+        [*base, "--output", str(report)],
         [*base, "--output", os.devnull],
         cwd=project,
         env=env,
@@ -219,6 +208,11 @@ def time_safe_migrations(project: Path, repeat: int, scratch: Path, budget: floa
         timeout=900,
         budget=budget,
     )
+    try:
+        summary = json.loads(report.read_text())["summary"]
+        found = f"{summary['errors']} errors, {summary['warnings']} warnings, {summary.get('info', 0)} info"
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BenchError(f"no readable JSON report ({exc})") from exc
     return timing, found
 
 
@@ -226,12 +220,11 @@ def time_migration_linter(project: Path, repeat: int, scratch: Path, budget: flo
     ensure_peer("django_migration_linter", [MIGRATION_LINTER_REQ, DJANGO_REQ])
     env = peer_env("django_migration_linter", scratch)
     cmd = [str(venv_python()), "manage.py", "lintmigrations", "--no-cache"]
-    proc = warm_up(cmd, cwd=project, env=env, ok_codes=(0, 1), timeout=1800)
+    timing, proc = measure(cmd, cmd, cwd=project, env=env, repeat=repeat, ok_codes=(0, 1), timeout=3600, budget=budget)
     if "Summary" not in proc.stdout:
         raise BenchError(f"no summary in its output: {_tail(proc.stderr or proc.stdout)}")
     summary = proc.stdout[proc.stdout.rindex("Summary") :]
     found = "; ".join(line.strip() for line in summary.splitlines()[1:] if ":" in line)
-    timing = time_command(cmd, cwd=project, env=env, repeat=repeat, ok_codes=(0, 1), timeout=1800, budget=budget)
     return timing, found
 
 
@@ -242,7 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (default 5)")
     parser.add_argument("--skip-peers", action="store_true", help="time safemigrate only")
-    parser.add_argument("--skip-migration-linter", action="store_true", help="do not time django-migration-linter")
+    parser.add_argument(
+        "--with-migration-linter",
+        action="store_true",
+        help="also time django-migration-linter (slow: it renders the SQL of every migration)",
+    )
     parser.add_argument(
         "--peer-budget", type=float, default=120.0, help="seconds of timed runs per peer before stopping early"
     )
@@ -273,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         peers: dict[str, Timing] = {}
         if not args.skip_peers:
             candidates = [("django-safe-migrations 0.7.1 (check_migrations)", time_safe_migrations)]
-            if not args.skip_migration_linter:
+            if args.with_migration_linter:
                 candidates.append(("django-migration-linter (lintmigrations --no-cache)", time_migration_linter))
             print(f"\npeers on the {small:,}-migration project (virtualenv {VENV.relative_to(REPO)})")
             for label, func in candidates:

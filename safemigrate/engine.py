@@ -103,7 +103,7 @@ class Engine:
         lines = {key: pm.line for key, pm in parsed.items()}
         problems: list[AppGraphProblem] = prune_dependencies(migrations, external, paths_by_key, lines)
         migrated = {label for label in found.packages} | {key[0] for key in parsed}
-        result = build_graph(migrations, migrated, external, paths_by_key)
+        result = build_graph(migrations, migrated, external, paths_by_key, lines)
         problems.extend(result.problems)
         problems.extend(leaf_problems(result.conflicts, paths_by_key, lines))
         reported_paths = {str(p) for p in found.reported_files}

@@ -74,19 +74,58 @@ def prune_dependencies(
 
 
 def build_graph(
-    migrations: dict[Key, Any], migrated_apps: set[str], external_apps: set[str], paths: dict[Key, str]
+    migrations: dict[Key, Any],
+    migrated_apps: set[str],
+    external_apps: set[str],
+    paths: dict[Key, str],
+    lines: dict[Key, int] | None = None,
 ) -> GraphResult:
-    loader = _StaticLoader(migrations, migrated_apps, external_apps)
-    try:
-        loader.build_graph()
-    except CircularDependencyError as exc:
-        return GraphResult(None, [], [_cycle_problem(str(exc), migrations, paths)])
-    except (NodeNotFoundError, ValueError) as exc:  # pragma: no cover - pruned beforehand
-        first = next(iter(paths), ("", ""))
-        problem = AppGraphProblem("missing-dependency", first[0], (first[1],), str(exc), paths.get(first, ""))
-        return GraphResult(None, [], [problem])
-    graph = loader.graph
-    return GraphResult(graph, full_plan(graph), conflicts=loader.detect_conflicts())
+    """Django's graph over the migrations. A cycle is reported, then broken at one of its
+    edges so the rest of the project is still replayed and checked."""
+    problems: list[AppGraphProblem] = []
+    for _attempt in range(len(migrations) + 1):
+        loader = _StaticLoader(migrations, migrated_apps, external_apps)
+        try:
+            loader.build_graph()
+        except CircularDependencyError as exc:
+            cycle = _cycle_nodes(str(exc), migrations)
+            problems.append(_cycle_problem(str(exc), cycle, paths, lines or {}))
+            if not _break_cycle(cycle, migrations):
+                return GraphResult(None, [], problems)
+            continue
+        except (NodeNotFoundError, ValueError) as exc:  # pragma: no cover - pruned beforehand
+            first = next(iter(paths), ("", ""))
+            problem = AppGraphProblem("missing-dependency", first[0], (first[1],), str(exc), paths.get(first, ""))
+            problems.append(problem)
+            return GraphResult(None, [], problems)
+        graph = loader.graph
+        return GraphResult(graph, full_plan(graph), problems, loader.detect_conflicts())
+    return GraphResult(None, [], problems)  # pragma: no cover
+
+
+def _cycle_nodes(detail: str, migrations: dict[Key, Any]) -> list[Key]:
+    nodes: list[Key] = []
+    for part in detail.split(", "):
+        app, _, name = part.strip().partition(".")
+        if (app, name) in migrations:
+            nodes.append((app, name))
+    return nodes
+
+
+def _break_cycle(cycle: list[Key], migrations: dict[Key, Any]) -> bool:
+    """Drop one dependency between two nodes of the cycle (the newest migration's)."""
+    members = set(cycle)
+    for key in sorted(cycle, reverse=True):
+        migration = migrations[key]
+        for dep in migration.dependencies:
+            if (dep[0], dep[1]) in members:
+                migration.dependencies = [d for d in migration.dependencies if d is not dep]
+                return True
+        for child in migration.run_before:
+            if (child[0], child[1]) in members:
+                migration.run_before = [c for c in migration.run_before if c is not child]
+                return True
+    return False
 
 
 def full_plan(graph: MigrationGraph) -> list[Key]:
@@ -101,15 +140,17 @@ def full_plan(graph: MigrationGraph) -> list[Key]:
     return plan
 
 
-def _cycle_problem(detail: str, migrations: dict[Key, Any], paths: dict[Key, str]) -> AppGraphProblem:
-    involved = [key for key in migrations if f"{key[0]}.{key[1]}" in detail]
-    first = involved[0] if involved else next(iter(migrations), ("", ""))
+def _cycle_problem(
+    detail: str, cycle: list[Key], paths: dict[Key, str], lines: dict[Key, int]
+) -> AppGraphProblem:
+    first = max(cycle) if cycle else ("", "")
     return AppGraphProblem(
         kind="cycle",
         app_label=first[0],
-        migrations=tuple(k[1] for k in involved) or (first[1],),
+        migrations=tuple(k[1] for k in sorted(cycle)) or (first[1],),
         detail=detail,
         path=paths.get(first, ""),
+        line=lines.get(first, 1),
     )
 
 

@@ -98,7 +98,11 @@ class Replayer:
         state_only: bool = False,
     ) -> Iterator[OperationContext]:
         app = parsed.app_label
-        line, column = parsed.locations.get(id(operation), (migration.line, migration.column))
+        line, column = (
+            parsed.locations.get(id(operation))
+            or getattr(operation, "safemigrate_location", None)
+            or (migration.line, migration.column)
+        )
         before_name, after_name = model_names(operation)
         before = self.snapshot(app, before_name, state)
         known = True

@@ -340,7 +340,7 @@ class ModelInfo:
 
 def _describe_index(obj: Any) -> str:
     try:
-        path, args, kwargs = obj.deconstruct()
+        path, _args, kwargs = obj.deconstruct()
     except Exception:  # pragma: no cover - placeholder indexes
         return repr(obj)
     return f"{path.rpartition('.')[2]}({kwargs.get('name')}, {sorted((k, repr(v)) for k, v in kwargs.items())})"

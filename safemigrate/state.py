@@ -33,12 +33,12 @@ class ReplayState(django_state.ProjectState):
         if "apps" in self.__dict__ or self._relations is not None:
             super().rename_field(app_label, model_name, old_name, new_name)
             return
-        full = self.models
-        self.models = _RelationalModels(full)
+        full: dict[Any, Any] = self.__dict__["models"]
+        self.models = _RelationalModels(full)  # type: ignore[assignment]
         try:
             super().rename_field(app_label, model_name, old_name, new_name)
         finally:
-            self.models = full
+            self.models = full  # type: ignore[assignment]
 
     def clone(self) -> ReplayState:
         cloned = super().clone()

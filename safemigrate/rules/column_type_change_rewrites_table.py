@@ -126,6 +126,7 @@ class ColumnTypeChangeRewritesTable(Rule):
     name = "column-type-change-rewrites-table"
     severity = Severity.ERROR
     category = Category.REWRITE
+    operation_types = (ops.AlterField,)
     summary = "Changing a column's type rewrites the table (or rebuilds an index) under ACCESS EXCLUSIVE"
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:

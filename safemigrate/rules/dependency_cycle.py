@@ -18,7 +18,10 @@ class DependencyCycle(Rule):
         for problem in project.graph_problems:
             if problem.kind != "cycle" or not problem.reported:
                 continue
-            cycle = problem.detail or ", ".join(f"{problem.app_label}.{m}" for m in problem.migrations)
+            nodes = [n.strip() for n in problem.detail.split(",") if n.strip()] or [
+                f"{problem.app_label}.{m}" for m in problem.migrations
+            ]
+            cycle = " -> ".join([*nodes, nodes[0]]) if nodes else problem.app_label
             yield self.at_graph(
                 problem,
                 f"Migrations {cycle} depend on each other in a cycle: `migrate` stops with "

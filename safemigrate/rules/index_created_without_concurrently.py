@@ -52,6 +52,14 @@ class IndexCreatedWithoutConcurrently(Rule):
     severity = Severity.ERROR
     category = Category.LOCKING
     summary = "Building an index on an existing table without CONCURRENTLY blocks writes for the whole build"
+    operation_types = (
+        ops.AddIndex,
+        ops.AddField,
+        ops.AlterField,
+        ops.AlterUniqueTogether,
+        ops.AlterIndexTogether,
+        ops.AddConstraint,
+    )
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
         if ctx.state_only or not ctx.existing_table or not ctx.model_known:

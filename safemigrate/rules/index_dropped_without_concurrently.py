@@ -25,6 +25,7 @@ class IndexDroppedWithoutConcurrently(Rule):
     severity = Severity.ERROR
     category = Category.LOCKING
     summary = "Dropping an index on an existing table without CONCURRENTLY blocks reads and writes"
+    operation_types = (ops.RemoveIndex, ops.AlterField, ops.AlterIndexTogether)
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
         if ctx.state_only or not ctx.existing_table or not ctx.model_known:
@@ -60,8 +61,8 @@ class IndexDroppedWithoutConcurrently(Rule):
             for fields in sorted(before.index_together - after.index_together):
                 yield self.at_operation(
                     ctx,
-                    f'Removing index_together ({", ".join(fields)}) drops an index of "{table}" with a plain DROP INDEX, '
-                    f"which {LOCK}.",
+                    f'Removing index_together ({", ".join(fields)}) drops an index of "{table}" with a plain '
+                    f"DROP INDEX, which {LOCK}.",
                     "Move the index to Meta.indexes in the state (SeparateDatabaseAndState), then "
                     + CONCURRENTLY[0].lower()
                     + CONCURRENTLY[1:],

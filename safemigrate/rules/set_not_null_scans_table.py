@@ -77,6 +77,7 @@ class SetNotNullScansTable(Rule):
     severity = Severity.ERROR
     category = Category.LOCKING
     summary = "Making an existing column NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock"
+    operation_types = (ops.AlterField,)
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
         op = ctx.operation

@@ -36,8 +36,11 @@ def volatile_part(value: Any, depth: int = 0) -> str | None:
     for cls in type(value).__mro__:
         if cls.__name__ in VOLATILE_CLASSES:
             return type(value).__name__
-    for attribute in ("function", "template", "sql"):  # Func.function, Func.template, RawSQL.sql
-        text = getattr(value, attribute, None)
+    extra = getattr(value, "extra", None)  # Func(function=..., template=...) keeps them here
+    texts = [getattr(value, a, None) for a in ("function", "template", "sql")]  # class attributes, RawSQL.sql
+    if isinstance(extra, dict):
+        texts += [extra.get("function"), extra.get("template")]
+    for text in texts:
         if isinstance(text, str):
             if text.lower() in VOLATILE_FUNCTIONS:
                 return text.lower()
@@ -56,6 +59,7 @@ class VolatileDbDefaultRewritesTable(Rule):
     name = "volatile-db-default-rewrites-table"
     severity = Severity.ERROR
     category = Category.REWRITE
+    operation_types = (ops.AddField,)
     summary = "Adding a column with a volatile db_default rewrites the whole table under ACCESS EXCLUSIVE"
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:

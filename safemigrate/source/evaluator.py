@@ -9,7 +9,6 @@ an inert placeholder; nothing from the project is imported or run.
 from __future__ import annotations
 
 import ast
-import functools
 import inspect
 import operator
 from collections.abc import Callable
@@ -236,6 +235,9 @@ class ModuleEvaluator:
                 result = PlaceholderCall(_callable_path(func), tuple(args), kwargs)
         if isinstance(result, Operation):
             self.locations[id(result)] = (node.lineno, node.col_offset + 1)
+        elif isinstance(result, PlaceholderCall):
+            # Kept so a third-party operation built from it reports its own line.
+            result.location = (node.lineno, node.col_offset + 1)
         return result
 
     def _eval_BinOp(self, node: ast.BinOp) -> Any:
@@ -378,7 +380,9 @@ def _callable_path(func: Any) -> str:
 
 def _as_operation(value: Any) -> Any:
     if isinstance(value, PlaceholderCall):
-        return UnknownOperation(value.safemigrate_path, value.args, value.kwargs)
+        operation = UnknownOperation(value.safemigrate_path, value.args, value.kwargs)
+        operation.safemigrate_location = value.location
+        return operation
     if isinstance(value, (Placeholder, Unevaluable)):
         return UnknownOperation(value.safemigrate_path)
     return value
@@ -392,9 +396,14 @@ def _as_field(value: Any) -> Any:
     return value
 
 
-@functools.cache
-def _signature(cls: type[Operation]) -> inspect.Signature:
-    return inspect.signature(cls)
+_SIGNATURES: dict[type, inspect.Signature] = {}
+
+
+def _signature(cls: type) -> inspect.Signature:
+    signature = _SIGNATURES.get(cls)
+    if signature is None:
+        signature = _SIGNATURES[cls] = inspect.signature(cls)
+    return signature
 
 
 def _coerce_operation_arguments(

@@ -47,6 +47,7 @@ class PlaceholderCall:
         self.safemigrate_path = path
         self.args = args
         self.kwargs = kwargs
+        self.location: tuple[int, int] | None = None  # (line, column) where it was called
 
     def __repr__(self) -> str:
         parts = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
@@ -153,6 +154,7 @@ class UnknownOperation(Operation):
         self.args = args
         self.kwargs = kwargs or {}
         self.reversible = True
+        self.safemigrate_location: tuple[int, int] | None = None
 
     def state_forwards(self, app_label: str, state: Any) -> None:
         return None

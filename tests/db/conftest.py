@@ -8,6 +8,7 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
+from tests.db.harness import prepare_database
 from tests.dbservers import mysql_url, postgres_url
 
 
@@ -19,14 +20,31 @@ def _scratch_name() -> str:
     return f"safemigrate_fact_{uuid.uuid4().hex[:12]}"
 
 
-@pytest.fixture
-def pg_db() -> Iterator[str]:
-    """The URL of a new, empty PostgreSQL database."""
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """The name of a database holding the filled base schema, copied by every ``pg_db``."""
     psycopg = pytest.importorskip("psycopg")
+    server = postgres_url()
+    name = _scratch_name() + "_template"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        prepare_database(_with_database(server, name))
+        yield name
+    finally:
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_db(pg_template: str) -> Iterator[str]:
+    """The URL of a new PostgreSQL database holding the base schema and its rows."""
+    import psycopg
+
     server = postgres_url()
     name = _scratch_name()
     with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
     try:
         yield _with_database(server, name)
     finally:
@@ -72,6 +90,7 @@ def maria_db() -> Iterator[str]:
 @pytest.fixture
 def mysql_connect():  # type: ignore[no-untyped-def]
     """Open a PyMySQL connection to a database URL (for raw-SQL checks)."""
+
     def connect(url: str):  # type: ignore[no-untyped-def]
         return _mysql_connect(url, urlparse(url).path.lstrip("/"))
 

@@ -54,6 +54,10 @@ class Report(dict[str, Any]):
     def index_changes(self) -> dict[str, str]:
         return {name: change for name, change in self["indexes"].items() if change != "kept"}
 
+    def built_again(self) -> set[str]:
+        """Indexes that existed before and were built again (with new storage)."""
+        return {name for name, change in self["indexes"].items() if change in ("rebuilt", "recreated")}
+
     def notice(self, text: str) -> bool:
         return any(text in message for message in self.get("notices", []))
 
@@ -67,6 +71,26 @@ class Report(dict[str, Any]):
         """A compact dump for assertion messages."""
         keep = ("error", "sql", "locks", "tables", "indexes", "notices", "old_code_during", "old_code_after")
         return json.dumps({k: self[k] for k in keep if k in self}, indent=1, default=str)
+
+
+def _run(spec: dict[str, Any]) -> dict[str, Any]:
+    proc = subprocess.run(
+        [sys.executable, str(RUNNER)],
+        input=json.dumps(spec),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise AssertionError(f"runner failed ({proc.returncode}) for {spec.get('operations')}:\n{proc.stderr}")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def prepare_database(url: str) -> None:
+    """Create and fill the base schema (shop_customer, shop_product) in an empty database."""
+    _run({"url": url, "prepare_only": True})
 
 
 def run_operation(
@@ -86,17 +110,7 @@ def run_operation(
         "during": during,
         "notices": notices,
     }
-    proc = subprocess.run(
-        [sys.executable, str(RUNNER)],
-        input=json.dumps(spec),
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise AssertionError(f"runner failed ({proc.returncode}) for {spec['operations']}:\n{proc.stderr}")
-    return Report(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return Report(_run(spec))
 
 
 def ok(outcome: str) -> bool:

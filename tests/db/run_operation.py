@@ -11,6 +11,9 @@ stdin and writes one JSON report on stdout::
      "during": false,       # PostgreSQL: run the old code from another connection before commit
      "notices": true}       # PostgreSQL: capture DEBUG1 messages of the migrating backend
 
+``{"url": ..., "prepare_only": true}`` only creates and fills the base schema (to make a
+template database). A database that already holds the base schema is used as it is.
+
 Operation expressions are evaluated with ``migrations``, ``models``, ``Q``, ``F``, ``Now``, ``timezone``,
 ``RandomUUID``, ``AddIndexConcurrently``, ``RemoveIndexConcurrently``,
 ``AddConstraintNotValid`` and ``ValidateConstraint`` in scope.
@@ -26,7 +29,9 @@ What is measured (PostgreSQL):
 - ``tables`` / ``indexes``: whether ``pg_class.relfilenode`` changed (a rewrite).
 - ``notices``: the server's DEBUG1 messages ("verifying table", "rewriting table", ...).
 - ``old_code_after``: SELECT, INSERT and UPDATE through the historical model of the
-  state before the migration, after commit.
+  state before the migration, after commit; ``new_code_after`` the same through the
+  model of the state after it; ``old_code_during`` (on request) from another connection
+  with a short ``lock_timeout`` while the migration's transaction is still open.
 """
 
 from __future__ import annotations
@@ -85,7 +90,8 @@ def configure(url: str) -> None:
     observer = {**db}
     if db["ENGINE"].endswith("postgresql"):
         # The "old code" observing a running migration gives up instead of queueing forever.
-        observer["OPTIONS"] = {"options": "-c lock_timeout=300ms"}
+        # lock_timeout only fires while waiting for a lock, so a short one can't misreport.
+        observer["OPTIONS"] = {"options": "-c lock_timeout=50ms"}
     import django
     from django.conf import settings
 
@@ -98,30 +104,27 @@ def configure(url: str) -> None:
     django.setup()
 
 
-def namespace() -> dict[str, Any]:
+POSTGRES_NAMES = (
+    "RandomUUID",
+    "AddIndexConcurrently",
+    "RemoveIndexConcurrently",
+    "AddConstraintNotValid",
+    "ValidateConstraint",
+)
+
+
+def namespace(expressions: list[str]) -> dict[str, Any]:
     from django.db import migrations, models
     from django.db.models import F, Q
     from django.db.models.functions import Now
     from django.utils import timezone
 
     ns: dict[str, Any] = {"migrations": migrations, "models": models, "Q": Q, "F": F, "Now": Now, "timezone": timezone}
-    try:
-        from django.contrib.postgres.functions import RandomUUID
-        from django.contrib.postgres.operations import (
-            AddConstraintNotValid,
-            AddIndexConcurrently,
-            RemoveIndexConcurrently,
-            ValidateConstraint,
-        )
-    except ImportError:  # pragma: no cover - psycopg missing; PostgreSQL specs can't run anyway
-        return ns
-    ns.update(
-        RandomUUID=RandomUUID,
-        AddIndexConcurrently=AddIndexConcurrently,
-        RemoveIndexConcurrently=RemoveIndexConcurrently,
-        AddConstraintNotValid=AddConstraintNotValid,
-        ValidateConstraint=ValidateConstraint,
-    )
+    if any(name in expr for expr in expressions for name in POSTGRES_NAMES):
+        # Imported only when used: django.contrib.postgres takes a while to import.
+        from django.contrib.postgres import functions, operations
+
+        ns.update({name: getattr(operations, name, None) or getattr(functions, name) for name in POSTGRES_NAMES})
     return ns
 
 
@@ -187,6 +190,26 @@ def fill_rows() -> None:
             )
 
 
+def prepare() -> Any:
+    """The state of the base schema, created and filled unless the database already holds it.
+
+    A database prepared once serves as a template for many scratch databases.
+    """
+    from django.db import connection
+    from django.db.migrations.state import ProjectState
+
+    with connection.cursor() as cur:
+        exists = "shop_product" in connection.introspection.table_names(cur)
+    if exists:
+        state = ProjectState()
+        for op in base_operations():
+            op.state_forwards(APP, state)
+        return state
+    state = apply(base_operations(), ProjectState())
+    fill_rows()
+    return state
+
+
 # --- PostgreSQL catalog snapshots ---------------------------------------------------------------
 
 
@@ -209,7 +232,11 @@ def relations(cur: Any) -> dict[int, dict[str, Any]]:
 
 
 def compare(before: dict[int, dict[str, Any]], after: dict[int, dict[str, Any]]) -> dict[str, Any]:
-    """Which tables were rewritten, which indexes kept, rebuilt, dropped or created."""
+    """Which tables were rewritten; which indexes were kept, rebuilt, recreated, reused, dropped or created.
+
+    "rebuilt" keeps the index's oid with new storage (a table rewrite); "recreated" is a new
+    relation with new storage under the old name; both mean the index was built again.
+    """
     tables: dict[str, dict[str, Any]] = {}
     indexes: dict[str, str] = {}
     for oid, rel in before.items():
@@ -225,12 +252,18 @@ def compare(before: dict[int, dict[str, Any]], after: dict[int, dict[str, Any]])
                 indexes[rel["name"]] = "dropped"
             else:
                 indexes[rel["name"]] = "rebuilt" if now["filenode"] != rel["filenode"] else "kept"
-    before_index_names = {rel["name"] for rel in before.values() if rel["kind"] == "i"}
+    before_filenodes = {rel["name"]: rel["filenode"] for rel in before.values() if rel["kind"] == "i"}
     for oid, rel in after.items():
         if rel["kind"] == "i" and oid not in before:
-            # Same name but a new relation: dropped and created again.
-            key = rel["name"]
-            indexes[key] = "recreated" if key in before_index_names else "created"
+            name = rel["name"]
+            if name not in before_filenodes:
+                indexes[name] = "created"
+            elif rel["filenode"] == before_filenodes[name]:
+                # A new relation under the old name that took over the old storage: not rebuilt
+                # (ALTER COLUMN TYPE does this for indexes when the change is binary-compatible).
+                indexes[name] = "reused"
+            else:
+                indexes[name] = "recreated"
     return {"tables": tables, "indexes": indexes}
 
 
@@ -331,8 +364,8 @@ def insert_values(model: Any, nulls: bool) -> dict[str, Any]:
     return values
 
 
-def old_code(model: Any, alias: str, sample: dict[str, Any]) -> dict[str, str]:
-    """SELECT, INSERT and UPDATE as the code deployed before the migration issues them."""
+def app_code(model: Any, alias: str, sample: dict[str, Any]) -> dict[str, str]:
+    """SELECT, INSERT and UPDATE as application code built on ``model`` issues them."""
     manager = model._default_manager.db_manager(alias)
     result = {
         "select": outcome(lambda: list(manager.order_by("pk")[:5])),
@@ -370,15 +403,13 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     url = spec["url"]
     configure(url)
     from django.db import connection, connections
-    from django.db.migrations.state import ProjectState
 
-    ns = namespace()
+    ns = namespace([*spec.get("setup", []), *spec["operations"]])
     atomic = bool(spec.get("atomic", True))
     postgres = connection.vendor == "postgresql"
     report: dict[str, Any] = {"vendor": connection.vendor, "atomic": atomic}
 
-    state = apply(base_operations(), ProjectState())
-    fill_rows()
+    state = prepare()
     state = apply([eval(expr, ns) for expr in spec.get("setup", [])], state)
     operations = [eval(expr, ns) for expr in spec["operations"]]
 
@@ -393,6 +424,9 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     with connection.cursor() as cur:
         cur.execute("SELECT version()")
         report["server_version"] = cur.fetchone()[0]
+        if connection.vendor == "mysql":
+            cur.execute("SELECT @@SESSION.sql_mode")
+            report["sql_mode"] = cur.fetchone()[0]
     if spec.get("during"):
         connections["observer"].ensure_connection()
 
@@ -429,7 +463,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
             if postgres and atomic and recorder is not None:
                 recorder.sample()
                 if spec.get("during"):
-                    report["old_code_during"] = old_code(old_model, "observer", sample)
+                    report["old_code_during"] = app_code(old_model, "observer", sample)
     except Exception as exc:
         error = {"type": type(exc).__name__, "message": str(exc).strip()}
         report["traceback"] = traceback.format_exc(limit=3)
@@ -446,13 +480,26 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
         report["notices"] = notices
 
     report["columns_after"] = columns("shop_product")
-    report["old_code_after"] = old_code(old_model, "default", sample)
+    report["old_code_after"] = app_code(old_model, "default", sample)
+    try:
+        new_model = state.apps.get_model(APP, "product")
+    except LookupError:  # deleted or renamed
+        new_model = None
+    if new_model is not None and error is None:
+        known = {f.attname for f in new_model._meta.concrete_fields}
+        sample["values"] = {k: v for k, v in sample["values"].items() if k in known}
+        report["new_code_after"] = app_code(new_model, "default", sample)
     return report
 
 
 def main() -> None:
     spec = json.load(sys.stdin)
-    report = run(spec)
+    if spec.get("prepare_only"):
+        configure(spec["url"])
+        prepare()
+        report: dict[str, Any] = {"prepared": True}
+    else:
+        report = run(spec)
     json.dump(report, sys.stdout, default=str)
     sys.stdout.write("\n")
 

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -65,41 +67,97 @@ def describe_state(state: Any) -> State:
     }
 
 
-def diff_states(expected: State, actual: State, expected_name: str = "django", actual_name: str = "static") -> list[str]:
-    """Readable differences, one line each: missing/extra models, then per-model, per-field keys."""
-    lines: list[str] = []
+@dataclass(frozen=True)
+class Difference:
+    model: str
+    field: str | None  # None: a model-level difference
+    attr: str | None  # None: the model/field exists on one side only
+    expected: Any
+    actual: Any
+
+    def __str__(self) -> str:
+        if self.field is None and self.attr is None:
+            side = "django" if self.expected is not None else "static"
+            return f"{self.model}: model only in {side}"
+        if self.field is None:
+            return f"{self.model}: {self.attr}: django={self.expected!r} static={self.actual!r}"
+        if self.attr is None:
+            side = "django" if self.expected is not None else "static"
+            return f"{self.model}: field {self.field}: only in {side}"
+        return f"{self.model}: field {self.field}.{self.attr}: django={self.expected!r} static={self.actual!r}"
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """A known, explained difference: model/field/attr are glob patterns (None matches anything)."""
+
+    model: str
+    reason: str
+    field: str | None = None
+    attr: str | None = None
+    static_type: str | None = None  # only when the static side's field has this type
+
+    def matches(self, diff: Difference, actual: State) -> bool:
+        if not fnmatchcase(diff.model, self.model):
+            return False
+        if self.field is not None and (diff.field is None or not fnmatchcase(diff.field, self.field)):
+            return False
+        if self.attr is not None and (diff.attr is None or not fnmatchcase(diff.attr, self.attr)):
+            return False
+        if self.static_type is not None:
+            field = actual.get(diff.model, {}).get("fields", {}).get(diff.field or "", {})
+            return bool(field.get("type") == self.static_type)
+        return True
+
+
+def diff_states(expected: State, actual: State) -> list[Difference]:
+    """Missing/extra models, then per model its options, then per field every described key."""
+    out: list[Difference] = []
     for key in sorted(set(expected) - set(actual)):
-        lines.append(f"{key}: model only in {expected_name}")
+        out.append(Difference(key, None, None, True, None))
     for key in sorted(set(actual) - set(expected)):
-        lines.append(f"{key}: model only in {actual_name}")
+        out.append(Difference(key, None, None, None, True))
     for key in sorted(set(expected) & set(actual)):
-        lines.extend(f"{key}: {line}" for line in diff_models(expected[key], actual[key], expected_name, actual_name))
-    return lines
+        out.extend(diff_models(key, expected[key], actual[key]))
+    return out
 
 
-def diff_models(expected: dict[str, Any], actual: dict[str, Any], en: str, an: str) -> list[str]:
-    lines: list[str] = []
+def diff_models(key: str, expected: dict[str, Any], actual: dict[str, Any]) -> list[Difference]:
+    out: list[Difference] = []
     for option in sorted(set(expected) | set(actual)):
-        if option == "fields":
-            continue
-        if expected.get(option) != actual.get(option):
-            lines.append(f"{option}: {en}={expected.get(option)!r} {an}={actual.get(option)!r}")
+        if option != "fields" and expected.get(option) != actual.get(option):
+            out.append(Difference(key, None, option, expected.get(option), actual.get(option)))
     fields_e, fields_a = expected.get("fields", {}), actual.get("fields", {})
-    if list(fields_e) != list(fields_a) and set(fields_e) == set(fields_a):
-        pass  # field order is not compared: JSON keys are sorted on Django's side
     for name in sorted(set(fields_e) - set(fields_a)):
-        lines.append(f"field {name}: only in {en}")
+        out.append(Difference(key, name, None, True, None))
     for name in sorted(set(fields_a) - set(fields_e)):
-        lines.append(f"field {name}: only in {an}")
+        out.append(Difference(key, name, None, None, True))
     for name in sorted(set(fields_e) & set(fields_a)):
         fe, fa = fields_e[name], fields_a[name]
         for attr in sorted(set(fe) | set(fa)):
             if fe.get(attr) != fa.get(attr):
-                lines.append(f"field {name}.{attr}: {en}={fe.get(attr)!r} {an}={fa.get(attr)!r}")
-    return lines
+                out.append(Difference(key, name, attr, fe.get(attr), fa.get(attr)))
+    return out
 
 
-def format_diff(lines: list[str], limit: int = 200) -> str:
+def split_waived(
+    differences: list[Difference], waivers: Iterable[Waiver], actual: State
+) -> tuple[list[Difference], set[Waiver]]:
+    """The differences no waiver explains, and the waivers that explained something."""
+    waivers = list(waivers)
+    left: list[Difference] = []
+    used: set[Waiver] = set()
+    for diff in differences:
+        waiver = next((w for w in waivers if w.matches(diff, actual)), None)
+        if waiver is None:
+            left.append(diff)
+        else:
+            used.add(waiver)
+    return left, used
+
+
+def format_diff(differences: Iterable[object], limit: int = 200) -> str:
+    lines = [str(d) for d in differences]
     shown = lines[:limit]
-    more = f"\n... and {len(lines) - limit} more" if len(lines) > limit else ""
+    more = f"\n  ... and {len(lines) - limit} more" if len(lines) > limit else ""
     return f"{len(lines)} difference(s):\n  " + "\n  ".join(shown) + more

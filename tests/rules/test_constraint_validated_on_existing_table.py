@@ -67,10 +67,7 @@ def test_even_a_python_default_on_a_foreign_key_recreates_its_constraint(tmp_pat
 
 
 def test_validate_in_the_same_atomic_migration(tmp_path: Path) -> None:
-    body = (
-        f'AddConstraintNotValid("product", {CHECK}),\n'
-        'ValidateConstraint(model_name="product", name="price_gte_0"),'
-    )
+    body = f'AddConstraintNotValid("product", {CHECK}),\nValidateConstraint(model_name="product", name="price_gte_0"),'
     found = lint_steps(tmp_path, body, rule=RULE)
     assert [f.line for f in found] == [line_of(1)]
     assert "same atomic migration" in found[0].message and "later migration" in found[0].help
@@ -104,13 +101,12 @@ def test_silent_on_new_table_and_state_only(tmp_path: Path) -> None:
         f'migrations.AddField("tag", "order", models.ForeignKey(null=True, {CASCADE}, to="shop.order")),'
     )
     assert lint_steps(tmp_path / "new", new_table, rule=RULE) == []
-    state_only = f'migrations.SeparateDatabaseAndState(state_operations=[migrations.AddConstraint("product", {CHECK})]),'
+    state_only = (
+        f'migrations.SeparateDatabaseAndState(state_operations=[migrations.AddConstraint("product", {CHECK})]),'
+    )
     assert lint_steps(tmp_path / "state", state_only, rule=RULE) == []
 
 
 def test_silent_for_validate_in_non_atomic_migration(tmp_path: Path) -> None:
-    body = (
-        f'AddConstraintNotValid("product", {CHECK}),\n'
-        'ValidateConstraint(model_name="product", name="price_gte_0"),'
-    )
+    body = f'AddConstraintNotValid("product", {CHECK}),\nValidateConstraint(model_name="product", name="price_gte_0"),'
     assert lint_steps(tmp_path, body, rule=RULE, non_atomic=(2,)) == []

@@ -41,7 +41,10 @@ def test_add_field_unique(tmp_path: Path) -> None:
 
 
 def test_add_foreign_key_without_constraint_is_still_indexed(tmp_path: Path) -> None:
-    body = f'migrations.AddField("order", "product", models.ForeignKey(null=True, db_constraint=False, on_delete={FK}, to="shop.product")),'  # noqa: E501
+    body = (
+        'migrations.AddField("order", "product", models.ForeignKey('
+        f'null=True, db_constraint=False, on_delete={FK}, to="shop.product")),'
+    )
     found = lint_steps(tmp_path, body, rule=RULE)
     assert [f.line for f in found] == [line_of(0)]
     assert '"product_id"' in found[0].message and "ForeignKey's default" in found[0].message

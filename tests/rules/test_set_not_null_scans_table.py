@@ -33,8 +33,7 @@ def test_set_not_null_on_existing_table(tmp_path: Path) -> None:
 
 def test_one_off_default_mentions_the_update(tmp_path: Path) -> None:
     body = (
-        'migrations.AlterField("product", "sku", models.CharField(max_length=32, default="-"), '
-        "preserve_default=False),"
+        'migrations.AlterField("product", "sku", models.CharField(max_length=32, default="-"), preserve_default=False),'
     )
     found = lint_steps(tmp_path, body, rule=RULE)
     assert [f.line for f in found] == [line_of(0)]
