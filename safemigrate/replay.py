@@ -7,7 +7,6 @@ just after it, so rules can judge it in context.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +16,7 @@ from django.db.migrations.state import ProjectState
 
 from safemigrate.context import FunctionFacts, MigrationContext, OperationContext
 from safemigrate.phases import classify, combine
-from safemigrate.schema import ModelInfo
+from safemigrate.schema import ModelInfo, relation_key
 from safemigrate.source.placeholders import SourceFunction, UnknownOperation
 from safemigrate.source.reader import ParsedMigration
 from safemigrate.sqlfacts import split_statements
@@ -51,33 +50,70 @@ def function_facts(code: Any) -> FunctionFacts | None:
 
 
 class Replayer:
-    """Holds the one ProjectState that every migration is replayed into."""
+    """Holds the one ProjectState that every migration is replayed into.
+
+    Django's state is what the code sees. The database can differ from it after
+    state-only operations (SeparateDatabaseAndState.state_operations, RunSQL's
+    state_operations) or database-only ones. ``db`` holds a shadow copy of just the
+    models whose database shape differs, so rules can ask what the table really is.
+    """
 
     def __init__(self) -> None:
         self.state: ProjectState = ReplayState()
+        self.db: ProjectState = ReplayState()  # shadows of models whose table differs from the state
         self.unvalidated: set[tuple[str, str]] = set()  # (model key, constraint name) added NOT VALID
 
+    # --- replay -------------------------------------------------------------
     def replay(self, parsed: ParsedMigration, context: MigrationContext) -> None:
         if not context.reported:
             self.advance(parsed)
             return
         created: set[str] = set()
         for index, operation in enumerate(parsed.migration.operations):
-            for ctx in self._operation(parsed, context, operation, index, self.state, created, None):
+            for ctx in self._operation(parsed, context, operation, index, created, None, "both"):
                 context.operations.append(ctx)
 
     def advance(self, parsed: ParsedMigration) -> None:
         """Replay without building contexts (for migrations nobody asked about)."""
-        app = parsed.app_label
         for operation in parsed.migration.operations:
-            with contextlib.suppress(Exception):  # its model's history is unknown; nothing to replay
+            self._advance(parsed.app_label, operation, "both")
+
+    def _advance(self, app: str, operation: Operation, mode: str) -> None:
+        if isinstance(operation, ops.SeparateDatabaseAndState):
+            for child in operation.database_operations:
+                self._advance(app, child, "db" if mode != "state" else "none")
+            for child in operation.state_operations:
+                self._advance(app, child, "state" if mode != "db" else "none")
+            return
+        nested = getattr(operation, "state_operations", None)
+        if nested:
+            for child in nested:
+                self._advance(app, child, "state" if mode != "db" else "none")
+            return
+        before_name, after_name = model_names(operation)
+        self._apply(app, operation, mode, before_name)
+        if mode != "state":
+            self._track_constraints(operation, f"{app}.{after_name}" if after_name else None)
+
+    def _apply(self, app: str, operation: Operation, mode: str, model: str | None) -> bool:
+        """Apply an operation to the code's state, the database's shadow, or both."""
+        if mode == "none":
+            return True
+        key = (app, model) if model else None
+        if mode in ("state", "db") and key is not None and key not in self.db.models and key in self.state.models:
+            self.db.models[key] = self.state.models[key].clone()  # the two start to differ here
+        ok = True
+        if mode in ("both", "state"):
+            try:
                 operation.state_forwards(app, self.state)
-            _, after_name = model_names(operation)
-            self._track_constraints(operation, f"{app}.{after_name}" if after_name else None, False)
-            if isinstance(operation, ops.SeparateDatabaseAndState):
-                for child in operation.database_operations:
-                    _, name = model_names(child)
-                    self._track_constraints(child, f"{app}.{name}" if name else None, False)
+            except Exception:
+                ok = False
+        if mode == "db" or (mode == "both" and key is not None and key in self.db.models):
+            try:
+                operation.state_forwards(app, self.db)
+            except Exception:
+                ok = ok and mode != "db"
+        return ok
 
     def snapshot(self, app_label: str, model: str | None, state: ProjectState) -> ModelInfo | None:
         if model is None:
@@ -91,57 +127,48 @@ class Replayer:
         migration: MigrationContext,
         operation: Operation,
         index: int,
-        state: ProjectState,
         created: set[str],
         parent: OperationContext | None,
-        database_only: bool = False,
-        state_only: bool = False,
+        mode: str,
     ) -> Iterator[OperationContext]:
         app = parsed.app_label
+        database_only, state_only = mode == "db", mode == "state"
         line, column = (
             parsed.locations.get(id(operation))
             or getattr(operation, "safemigrate_location", None)
             or (migration.line, migration.column)
         )
-        before_name, after_name = model_names(operation)
-        before = self.snapshot(app, before_name, state)
-        known = True
-        if isinstance(operation, ops.SeparateDatabaseAndState):
+        if isinstance(operation, ops.SeparateDatabaseAndState) or getattr(operation, "state_operations", None):
+            # A container: its own context, then its halves (database first, as Django runs them).
             ctx = OperationContext(
                 migration, operation, index, line, column, None, None, None,
                 parent=parent, database_only=database_only, state_only=state_only,
             )
             children: list[OperationContext] = []
-            if operation.database_operations:
-                scratch = state.clone()
-                scratch_created = set(created)
+            if isinstance(operation, ops.SeparateDatabaseAndState):
+                db_created = set(created)
                 for child in operation.database_operations:
-                    children.extend(
-                        self._operation(parsed, migration, child, index, scratch, scratch_created, ctx, True, False)
-                    )
+                    children.extend(self._operation(parsed, migration, child, index, db_created, ctx, "db"))
+                created.update(db_created)
+                ctx.phase = combine({c.phase for c in children if c.database_only})
+            else:  # RunSQL(state_operations=...): the SQL runs, the state operations don't
+                ctx.statements = split_statements(getattr(operation, "sql", None))
+                ctx.phase = classify(operation, None, None, state_only)
             for child in operation.state_operations:
-                children.extend(self._operation(parsed, migration, child, index, state, created, ctx, False, True))
-            ctx.phase = combine({c.phase for c in children if c.database_only})
+                children.extend(self._operation(parsed, migration, child, index, created, ctx, "state"))
             yield ctx
             yield from children
             return
-        nested_state_ops = list(getattr(operation, "state_operations", None) or ())  # RunSQL(state_operations=...)
-        if nested_state_ops:
-            ctx = OperationContext(
-                migration, operation, index, line, column, None, None, None,
-                phase=classify(operation, None, None, state_only), parent=parent,
-                database_only=database_only, state_only=state_only,
-            )
-            ctx.statements = split_statements(getattr(operation, "sql", None))
-            yield ctx
-            for child in nested_state_ops:
-                yield from self._operation(parsed, migration, child, index, state, created, ctx, False, True)
-            return
-        try:
-            operation.state_forwards(app, state)
-        except Exception:
-            known = False
-        after = self.snapshot(app, after_name, state)
+
+        before_name, after_name = model_names(operation)
+        view = self.db if database_only else self.state
+        before = self.snapshot(app, before_name, view)
+        if database_only and before is None:
+            before = self.snapshot(app, before_name, self.state)
+        db_before = self.snapshot(app, before_name, self.db) if not database_only else before
+        known = self._apply(app, operation, mode, before_name)
+        after = self.snapshot(app, after_name, self.db if database_only else self.state)
+        db_after = self.snapshot(app, after_name, self.db) if not database_only else after
         model_key = f"{app}.{after_name or before_name}" if (after_name or before_name) else None
         if isinstance(operation, ops.CreateModel) and not state_only:
             created.add(f"{app}.{operation.name_lower}")
@@ -165,10 +192,14 @@ class Replayer:
             parent=parent,
             table_created_here=table_created_here,
             model_known=known,
+            db_before=db_before,
+            db_after=db_after,
         )
+        ctx.related = self._related(app, operation)
         if model_key is not None:
             ctx.unvalidated_constraints = frozenset(n for k, n in self.unvalidated if k == model_key)
-        self._track_constraints(operation, model_key, state_only)
+        if not state_only:
+            self._track_constraints(operation, model_key)
         if isinstance(operation, ops.RunPython):
             ctx.function = function_facts(operation.code)
             ctx.reverse_function = function_facts(operation.reverse_code)
@@ -178,8 +209,26 @@ class Replayer:
             ctx.unknown_operation = operation.safemigrate_path
         yield ctx
 
-    def _track_constraints(self, operation: Operation, model_key: str | None, state_only: bool) -> None:
-        if model_key is None or state_only:
+    def _related(self, app: str, operation: Operation) -> dict[str, ModelInfo]:
+        """Snapshots of the models that an operation's relational fields point at."""
+        fields: list[Any] = []
+        if isinstance(operation, (ops.AddField, ops.AlterField)):
+            fields = [operation.field]
+        elif isinstance(operation, ops.CreateModel):
+            fields = [f for _, f in operation.fields]
+        out: dict[str, ModelInfo] = {}
+        for field in fields:
+            remote = getattr(field, "remote_field", None)
+            target = relation_key(getattr(remote, "model", None), app) if remote is not None else None
+            if target and target not in out:
+                target_app, _, target_model = target.partition(".")
+                info = self.snapshot(target_app, target_model, self.state)
+                if info is not None:
+                    out[target] = info
+        return out
+
+    def _track_constraints(self, operation: Operation, model_key: str | None) -> None:
+        if model_key is None:
             return
         kind = type(operation).__name__
         if kind == "AddConstraintNotValid":

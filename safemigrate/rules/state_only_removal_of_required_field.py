@@ -27,10 +27,13 @@ class StateOnlyRemovalOfRequiredField(Rule):
             return
         if ctx.before is None or not ctx.before.has_table:
             return
-        field = _field_in_database(ctx, op)
+        # The column as the database has it: earlier state-only changes (say null=True) don't touch it,
+        # and this SeparateDatabaseAndState's database half (run first) may already have dropped or loosened it.
+        table = ctx.table_before or ctx.before
+        field = table.field(op.name)
         if field is None or field.is_m2m or field.primary_key or field.null or field.has_db_default:
             return
-        if _handled_by_database_operations(ctx, op, field, ctx.before.table):
+        if _loosened_by_sql(ctx, field, ctx.before.table):
             return
         table = ctx.before.table
         yield self.at_operation(
@@ -44,43 +47,15 @@ class StateOnlyRemovalOfRequiredField(Rule):
         )
 
 
-def _same_field(ctx: OperationContext, op: ops.RemoveField, name: str | None) -> bool:
-    model = f"{ctx.app_label}.{op.model_name_lower}"
-    return ctx.model_key == model and name is not None and name.lower() == op.name_lower
-
-
-def _siblings(ctx: OperationContext) -> list[OperationContext]:
-    return [c for c in ctx.migration.operations if c.parent is not None and c.parent is ctx.parent]
-
-
-def _field_in_database(ctx: OperationContext, op: ops.RemoveField) -> FieldInfo | None:
-    """The field as the database has it, which state-only siblings before this one may hide."""
-    assert ctx.before is not None
-    field = ctx.before.field(op.name)
-    for sibling in _siblings(ctx):
-        if sibling is ctx:
-            break
-        # An earlier state-only AlterField (say null=True) changed the state but not the column.
-        alter = sibling.operation
-        if sibling.state_only and isinstance(alter, ops.AlterField) and _same_field(sibling, op, alter.name):
-            return sibling.before.field(op.name) if sibling.before is not None else field
-    return field
-
-
-def _handled_by_database_operations(ctx: OperationContext, op: ops.RemoveField, field: FieldInfo, table: str) -> bool:
-    """The same SeparateDatabaseAndState drops the column, or makes it nullable or defaulted."""
-    for sibling in _siblings(ctx):
-        if not sibling.database_only:
+def _loosened_by_sql(ctx: OperationContext, field: FieldInfo, table: str) -> bool:
+    """The same SeparateDatabaseAndState's RunSQL drops the column, or makes it nullable or defaulted."""
+    if field.column is None:
+        return False
+    column, on_table = _identifier(field.column), _identifier(table)
+    for sibling in ctx.migration.operations:
+        if sibling.parent is None or sibling.parent is not ctx.parent or not sibling.database_only:
             continue
-        child = sibling.operation
-        if isinstance(child, ops.RemoveField) and _same_field(sibling, op, child.name):
-            return True  # a real drop: drop-column judges it
-        if isinstance(child, ops.AlterField) and _same_field(sibling, op, child.name) and sibling.after is not None:
-            new = sibling.after.field(child.name)
-            if new is not None and (new.null or new.has_db_default):
-                return True
-        if isinstance(child, ops.RunSQL) and field.column is not None:
-            column, on_table = _identifier(field.column), _identifier(table)
+        if isinstance(sibling.operation, ops.RunSQL):
             for statement in sibling.statements:
                 text = statement.text
                 if _LOOSENING_SQL.search(text) and column.search(text) and on_table.search(text):

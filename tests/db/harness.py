@@ -100,6 +100,7 @@ def run_operation(
     setup: Iterable[str] = (),
     atomic: bool = True,
     during: bool = False,
+    reader: bool = False,
     notices: bool = True,
 ) -> Report:
     spec = {
@@ -108,6 +109,7 @@ def run_operation(
         "operations": list(operations),
         "atomic": atomic,
         "during": during,
+        "reader": reader,
         "notices": notices,
     }
     return Report(_run(spec))

@@ -9,6 +9,8 @@ stdin and writes one JSON report on stdout::
      "operations": ["<operation expression>", ...],  # the migration under test
      "atomic": true,        # like Migration.atomic
      "during": false,       # PostgreSQL: run the old code from another connection before commit
+     "reader": false,       # PostgreSQL, non-atomic: hold a REPEATABLE READ reader open until the
+                            # migration waits for it (then "during" runs while it waits)
      "notices": true}       # PostgreSQL: capture DEBUG1 messages of the migrating backend
 
 ``{"url": ..., "prepare_only": true}`` only creates and fills the base schema (to make a
@@ -299,10 +301,19 @@ class LockRecorder:
             label = self.names.get(int(oid)) or relname or f"new relation {oid}"
             (self.modes if granted else self.waiting).setdefault(label, set()).add(mode)
 
-    def start_polling(self, interval: float = 0.0005) -> None:
+    def lock_wait(self) -> str | None:
+        """The lock the backend is waiting for right now (e.g. "virtualxid"), if any."""
+        with self.conn.cursor() as cur:
+            cur.execute("SELECT wait_event_type, wait_event FROM pg_stat_activity WHERE pid = %s", (self.pid,))
+            row = cur.fetchone()
+        return str(row[1]) if row and row[0] == "Lock" else None
+
+    def start_polling(self, interval: float = 0.0005, after_sample: Callable[[], None] | None = None) -> None:
         def loop() -> None:
             while not self._stop.is_set():
                 self.sample()
+                if after_sample is not None:
+                    after_sample()
                 time.sleep(interval)
 
         self._thread = threading.Thread(target=loop, daemon=True)
@@ -377,6 +388,49 @@ def app_code(model: Any, alias: str, sample: dict[str, Any]) -> dict[str, str]:
     return result
 
 
+# --- non-atomic runs: an open reader makes the migration wait where it can be watched ----------------
+
+
+def open_reader(url: str) -> Any:
+    """A REPEATABLE READ transaction that has read shop_product and stays open.
+
+    CREATE/DROP INDEX CONCURRENTLY wait for it (for its snapshot, or its lock on the table)
+    while holding their table lock, so the lock and the old code can be checked mid-way.
+    """
+    import psycopg
+
+    conn = psycopg.connect(url)
+    conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    conn.execute("SELECT count(*) FROM shop_product").fetchone()
+    return conn
+
+
+def reader_release(
+    reader: Any, recorder: LockRecorder, report: dict[str, Any], spec: dict[str, Any], model: Any, sample: Any
+) -> Callable[[], None] | None:
+    """A polling hook: once the migration waits for the reader, run the old code, then end the reader."""
+    if reader is None:
+        return None
+    deadline = time.monotonic() + 10
+
+    def after_sample() -> None:
+        if reader.closed:
+            return
+        waiting = recorder.lock_wait()
+        if waiting is None and time.monotonic() < deadline:
+            return
+        recorder.sample()  # the locks held while waiting
+        report["waited_for_reader"] = waiting
+        if waiting is not None and spec.get("during"):
+            from django.db import connections
+
+            report["old_code_during"] = app_code(model, "observer", sample)
+            connections["observer"].close()
+        reader.close()  # ends (rolls back) its transaction; the migration proceeds
+
+    return after_sample
+
+
 # --- the run -------------------------------------------------------------------------------------
 
 
@@ -431,6 +485,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
         connections["observer"].ensure_connection()
 
     recorder: LockRecorder | None = None
+    reader: Any = None
     before: dict[int, dict[str, Any]] = {}
     notices: list[str] = []
     if postgres:
@@ -443,7 +498,8 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
         connection.connection.add_notice_handler(lambda diag: notices.append(diag.message_primary or ""))
         recorder = LockRecorder(url, pid, {oid: rel["name"] for oid, rel in before.items()})
         if not atomic:
-            recorder.start_polling()
+            reader = open_reader(url) if spec.get("reader") else None
+            recorder.start_polling(after_sample=reader_release(reader, recorder, report, spec, old_model, sample))
 
     executed: list[str] = []
     error: dict[str, str] | None = None
@@ -473,6 +529,9 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
 
     if recorder is not None:
         recorder.stop()
+        if reader is not None and not reader.closed:
+            reader.close()
+            report["waited_for_reader"] = None
         report["locks"] = recorder.report()
         with connection.cursor() as cur:
             cur.execute("SET client_min_messages = notice")

@@ -283,11 +283,15 @@ def test_add_index_concurrently_takes_only_share_update_exclusive(pg_db: str) ->
         pg_db,
         ['AddIndexConcurrently("product", models.Index(fields=["name"], name="shop_product_name_idx"))'],
         atomic=False,
+        reader=True,
+        during=True,
     )
     assert r["error"] is None, r.explain()
     assert any("CREATE INDEX CONCURRENTLY" in sql for sql in r["sql"]), r.explain()
-    assert r["locks"]["samples"] > 1
+    # It waits for an older open transaction, and meanwhile blocks none of the old code's queries.
+    assert r["waited_for_reader"] == "virtualxid", r.explain()
     assert r.strongest("shop_product") == SUE, r.explain()
+    assert all(ok(r.old_during(action)) for action in ("select", "insert", "update")), r.explain()
     assert r["indexes"].get("shop_product_name_idx") == "created", r.explain()
 
 
@@ -325,11 +329,18 @@ def test_remove_index_takes_access_exclusive_and_blocks_reads(pg_db: str) -> Non
 
 @proves("ZDM203")
 def test_remove_index_concurrently_takes_only_share_update_exclusive(pg_db: str) -> None:
-    r = run_operation(pg_db, ['RemoveIndexConcurrently("product", "shop_product_qty_idx")'], atomic=False)
+    r = run_operation(
+        pg_db,
+        ['RemoveIndexConcurrently("product", "shop_product_qty_idx")'],
+        atomic=False,
+        reader=True,
+        during=True,
+    )
     assert r["error"] is None, r.explain()
     assert any("DROP INDEX CONCURRENTLY" in sql for sql in r["sql"]), r.explain()
-    assert r["locks"]["samples"] > 1
+    assert r["waited_for_reader"] == "virtualxid", r.explain()
     assert r.strongest("shop_product") == SUE, r.explain()
+    assert all(ok(r.old_during(action)) for action in ("select", "insert", "update")), r.explain()
     assert r["indexes"]["shop_product_qty_idx"] == "dropped"
 
 

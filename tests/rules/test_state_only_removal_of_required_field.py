@@ -119,3 +119,31 @@ def test_quoted_identifiers_in_sql_count(tmp_path: Path) -> None:
         "migrations.RunSQL.noop)"
     )
     assert findings(tmp_path, state_only(REMOVE_NICKNAME, database=(sql,))) == []
+
+
+def test_state_only_null_in_an_earlier_migration_does_not_loosen_the_column(tmp_path: Path) -> None:
+    """A state-only AlterField(null=True) in an earlier migration never touched the column."""
+    earlier = (
+        "0002_state_null.py",
+        "from django.db import migrations, models\n\n\n"
+        "class Migration(migrations.Migration):\n"
+        '    dependencies = [("shop", "0001_initial")]\n'
+        "    operations = [\n"
+        "        migrations.SeparateDatabaseAndState(state_operations=[\n"
+        '            migrations.AlterField("customer", "nickname", models.CharField(max_length=50, null=True)),\n'
+        "        ]),\n"
+        "    ]\n",
+    )
+    later = (
+        "0003_state_remove.py",
+        "from django.db import migrations\n\n\n"
+        "class Migration(migrations.Migration):\n"
+        '    dependencies = [("shop", "0002_state_null")]\n'
+        "    operations = [\n"
+        "        migrations.SeparateDatabaseAndState(state_operations=[\n"
+        '            migrations.RemoveField("customer", "nickname"),\n'
+        "        ]),\n"
+        "    ]\n",
+    )
+    found = lint_migrations(tmp_path, [earlier, later], select=["ZDM104"])
+    assert [(f.rule, f.migration) for f in found] == [("ZDM104", "0003_state_remove")]
