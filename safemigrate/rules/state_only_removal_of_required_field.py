@@ -29,8 +29,7 @@ class StateOnlyRemovalOfRequiredField(Rule):
             return
         # The column as the database has it: earlier state-only changes (say null=True) don't touch it,
         # and this SeparateDatabaseAndState's database half (run first) may already have dropped or loosened it.
-        table = ctx.table_before or ctx.before
-        field = table.field(op.name)
+        field = (ctx.table_before or ctx.before).field(op.name)
         if field is None or field.is_m2m or field.primary_key or field.null or field.has_db_default:
             return
         if _loosened_by_sql(ctx, field, ctx.before.table):
