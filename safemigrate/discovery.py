@@ -43,7 +43,7 @@ class MigrationsPackage:
 @dataclass
 class Discovery:
     packages: dict[str, MigrationsPackage] = field(default_factory=dict)  # by app label
-    reported_files: set[Path] = field(default_factory=set)  # resolved paths to report on
+    reported_files: set[str] = field(default_factory=set)  # absolute paths to report on
     duplicates: list[tuple[str, Path, Path]] = field(default_factory=list)
 
 
@@ -140,7 +140,7 @@ def discover(
                 if is_excluded(directory):
                     continue
                 add(directory)
-                found.reported_files.update(p.resolve() for p in MigrationsPackage("", directory).files())
+                found.reported_files.update(os.path.abspath(p) for p in MigrationsPackage("", directory).files())
         else:
             if path.suffix != ".py" or path.name.startswith(("_", "~")):
                 continue  # pre-commit may pass __init__.py and friends
@@ -150,7 +150,7 @@ def discover(
             if is_excluded(path):
                 continue
             add(directory)
-            found.reported_files.add(path.resolve())
+            found.reported_files.add(os.path.abspath(path))
     return found
 
 

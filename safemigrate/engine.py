@@ -106,10 +106,7 @@ class Engine:
         result = build_graph(migrations, migrated, external, paths_by_key, lines)
         problems.extend(result.problems)
         problems.extend(leaf_problems(result.conflicts, paths_by_key, lines))
-        reported_paths = {str(p) for p in found.reported_files}
-        reported_keys = {
-            key for key, pm in parsed.items() if str(Path(pm.path).resolve()) in reported_paths
-        }
+        reported_keys = {key for key, pm in parsed.items() if pm.file in found.reported_files}
         for problem in problems:
             problem.reported = any((problem.app_label, name) in reported_keys for name in problem.migrations)
 

@@ -28,6 +28,18 @@ class _StaticLoader(MigrationLoader):
         self.disk_migrations = dict(self._static_disk)
         self.migrated_apps = set(self._static_migrated)
         self.unmigrated_apps = set(self._static_unmigrated)
+        self._resolved: dict[tuple[str, str, str], Any] = {}
+
+    def check_key(self, key: Key, current_app: str) -> Any:
+        # Django resolves __first__/__latest__ by scanning every node, once per dependency. The answer
+        # for an app doesn't change while external dependencies are added (only same-app edges
+        # decide it), so remember it.
+        if key[1] not in ("__first__", "__latest__"):
+            return super().check_key(key, current_app)
+        memo = (key[0], key[1], current_app if key[0] == current_app else "")
+        if memo not in self._resolved:
+            self._resolved[memo] = super().check_key(key, current_app)
+        return self._resolved[memo]
 
 
 @dataclass

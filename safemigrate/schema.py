@@ -300,13 +300,15 @@ class ModelInfo:
         }
 
     def field(self, name: str) -> FieldInfo | None:
-        if name in self._fields:
+        """One field by name (case-insensitive, as Django matches them)."""
+        if name not in self._fields:
+            lowered = name.lower()
+            name = next((key for key in self._fields if key.lower() == lowered), "")
+            if not name:
+                return None
+        if "fields" in self.__dict__:
             return self.fields[name]
-        lowered = name.lower()
-        for key, info in self.fields.items():
-            if key.lower() == lowered:
-                return info
-        return None
+        return FieldInfo(name, self._fields[name], self.app_label, self.name_lower)
 
     @property
     def indexes(self) -> list[Any]:

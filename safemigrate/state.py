@@ -1,15 +1,23 @@
 """Django's ProjectState, minus work that only matters once models are rendered.
 
-The static engine never renders models (``state.apps``), so Django's bookkeeping
-about *when* to re-render them is dead weight: ``alter_field`` scans every field
-of every model to decide whether to delay a re-render that never happens. At a
-few thousand migrations that scan dominates the run. The state changes
-themselves stay Django's own; the differential tests compare the result with
-Django's loader.
+The static engine never renders models (``state.apps``). Two things in Django's
+ProjectState cost time proportional to every field of every model, per operation:
+
+- ``alter_field`` scans all fields to decide whether to *delay a re-render* that,
+  in an unrendered state, never happens;
+- ``rename_field`` and ``rename_model`` scan all fields for references to the
+  renamed one.
+
+``ReplayState`` keeps Django's own reverse-relation index (``_relations``, which
+Django maintains incrementally once it exists) and uses it to show those scans only
+the models that can hold a reference. The state changes themselves are Django's
+own code; the differential tests compare the result with Django's loader.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.migrations import state as django_state
@@ -17,44 +25,64 @@ from django.db.models.fields import NOT_PROVIDED
 
 
 class ReplayState(django_state.ProjectState):
+    def __init__(self, models: dict[Any, Any] | None = None, real_apps: Any = None) -> None:
+        super().__init__(models, real_apps)
+        self.resolve_fields_and_relations()  # start Django's incremental reverse-relation index
+
     def alter_field(self, app_label: str, model_name: str, name: str, field: Any, preserve_default: bool) -> None:
-        if "apps" in self.__dict__ or self._relations is not None:
-            # Rendered or relation-tracking states need Django's full path.
+        if "apps" in self.__dict__:
             super().alter_field(app_label, model_name, name, field, preserve_default)
             return
+        # Django's alter_field without the render-delay scan.
         if not preserve_default:
             field = field.clone()
             field.default = NOT_PROVIDED
-        self.models[app_label, model_name].fields[name] = field
+        model_key = app_label, model_name
+        fields = self.models[model_key].fields
+        old_field = fields.pop(name)
+        if old_field.is_relation:
+            self.resolve_model_field_relations(model_key, name, old_field)
+        fields[name] = field
+        if field.is_relation:
+            self.resolve_model_field_relations(model_key, name, field)
 
     def rename_field(self, app_label: str, model_name: str, old_name: str, new_name: str) -> None:
-        # Django looks for fields pointing at the renamed one across every model; only models
-        # with relational fields can, so hand it a view holding just those.
-        if "apps" in self.__dict__ or self._relations is not None:
+        with self._referencing((app_label, model_name)):
             super().rename_field(app_label, model_name, old_name, new_name)
-            return
+
+    def rename_model(self, app_label: str, old_name: str, new_name: str) -> None:
+        with self._referencing((app_label, old_name.lower())):
+            super().rename_model(app_label, old_name, new_name)
+
+    @contextmanager
+    def _referencing(self, model_key: tuple[str, str]) -> Iterator[None]:
+        """While Django scans ``models`` for references to ``model_key``, show it only the models
+        that hold one (the reverse-relation index knows them); lookups still see every model."""
         full: dict[Any, Any] = self.__dict__["models"]
-        self.models = _RelationalModels(full)  # type: ignore[assignment]
+        model = full.get(model_key)
+        if "apps" in self.__dict__ or self._relations is None or (model is not None and model.options.get("proxy")):
+            # The index files relations to a proxy under its concrete model: let Django scan everything.
+            yield
+            return
+        referencing = [key for key in self._relations.get(model_key, {}) if key in full]
+        if model_key in full and model_key not in referencing:
+            referencing.append(model_key)
+        self.models = _ScanView(full, referencing)  # type: ignore[assignment]
         try:
-            super().rename_field(app_label, model_name, old_name, new_name)
+            yield
         finally:
+            # Django's methods may have added or removed models through the view.
+            full.clear()
+            full.update(dict.items(self.models))
             self.models = full  # type: ignore[assignment]
 
-    def clone(self) -> ReplayState:
-        cloned = super().clone()
-        new = ReplayState(models=cloned.models, real_apps=cloned.real_apps)
-        new.is_delayed = cloned.is_delayed
-        return new
 
+class _ScanView(dict):  # type: ignore[type-arg]
+    """``models`` for one scan: every model for lookups and updates, a few for ``items()``."""
 
-class _RelationalModels(dict):  # type: ignore[type-arg]
-    """``models`` as get_references iterates it: every model for lookups, relational ones for scans."""
-
-    def __init__(self, full: dict[Any, Any]) -> None:
+    def __init__(self, full: dict[Any, Any], scanned: list[Any]) -> None:
         super().__init__(full)
-        self._relational = [
-            (key, model) for key, model in full.items() if any(f.is_relation for f in model.fields.values())
-        ]
+        self._scanned = scanned
 
     def items(self) -> Any:
-        return self._relational
+        return [(key, dict.__getitem__(self, key)) for key in self._scanned if dict.__contains__(self, key)]

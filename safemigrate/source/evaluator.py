@@ -100,10 +100,10 @@ class ModuleEvaluator:
 
     # --- evaluation ----------------------------------------------------------
     def eval(self, node: ast.expr) -> Any:
-        method = getattr(self, f"_eval_{type(node).__name__}", None)
-        if method is None:
-            return Unevaluable(self._snippet(node))
-        return method(node)
+        handler = _HANDLERS.get(type(node))
+        if handler is None:
+            handler = _HANDLERS[type(node)] = getattr(ModuleEvaluator, f"_eval_{type(node).__name__}", _unknown)
+        return handler(self, node)
 
     def _snippet(self, node: ast.AST) -> str:
         text = ast.get_source_segment(self.source, node) or type(node).__name__
@@ -227,7 +227,7 @@ class ModuleEvaluator:
         elif isinstance(func, SourceFunction):
             return Unevaluable(self._snippet(node))
         else:
-            if isinstance(func, type) and issubclass(func, Operation):
+            if isinstance(func, type) and issubclass(func, Operation) and _has_placeholder(args, kwargs):
                 args, kwargs = _coerce_operation_arguments(func, args, kwargs)
             try:
                 result = func(*args, **kwargs)
@@ -361,6 +361,28 @@ class ModuleEvaluator:
             imported_models=tuple(dict.fromkeys(imported)),
             uses_get_model=uses_get_model,
         )
+
+
+_HANDLERS: dict[type, Callable[[ModuleEvaluator, Any], Any]] = {}
+_INERT = (Placeholder, PlaceholderCall, Unevaluable)
+
+
+def _unknown(evaluator: ModuleEvaluator, node: ast.expr) -> Any:
+    return Unevaluable(evaluator._snippet(node))
+
+
+def _has_placeholder(args: list[Any], kwargs: dict[str, Any]) -> bool:
+    """Whether any argument (or a field in a CreateModel's list, or a nested operation) is inert."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, _INERT):
+            return True
+        if isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, _INERT) or (
+                    isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], _INERT)
+                ):
+                    return True
+    return False
 
 
 def _is_models_module(module: str) -> bool:

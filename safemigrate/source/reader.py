@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ _KNOWN_ATTRIBUTES = ("dependencies", "operations", "replaces", "run_before", "in
 class ParsedMigration:
     app_label: str
     name: str
-    path: str
+    path: str  # as shown to the user
     migration: migrations.Migration
     line: int
     column: int
@@ -30,6 +31,7 @@ class ParsedMigration:
     evaluator: ModuleEvaluator
     attributes: dict[str, Any] = field(default_factory=dict)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, what couldn't be read)
+    file: str = ""  # absolute path on disk
 
     @property
     def key(self) -> tuple[str, str]:
@@ -96,6 +98,7 @@ def read_migration(path: Path, app_label: str, resolver: Resolver, display_path:
         evaluator=evaluator,
         attributes=attributes,
         problems=parsed_problems,
+        file=os.path.abspath(path),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.db.harness import ok, prepare_database, proofs, proves, run_operation
+from tests.db.harness import ok, proofs, proves, run_operation
 
 
 @proves("ZDM101")
@@ -62,15 +62,18 @@ def test_failed_migration_leaves_its_first_operation_applied(maria_db: str) -> N
 
 
 def test_ddl_commits_implicitly_so_rollback_cannot_undo_it(maria_db: str, mysql_connect: Callable[[str], Any]) -> None:
-    prepare_database(maria_db)
     conn = mysql_connect(maria_db)
     try:
         with conn.cursor() as cur:
+            cur.execute("CREATE TABLE shop_product (id integer PRIMARY KEY) ENGINE=InnoDB")
             cur.execute("START TRANSACTION")
+            cur.execute("INSERT INTO shop_product VALUES (1)")
             cur.execute("ALTER TABLE shop_product ADD COLUMN stock integer NULL")
             cur.execute("ROLLBACK")
             cur.execute("SHOW COLUMNS FROM shop_product LIKE 'stock'")
             assert cur.fetchall(), "the column should survive the rollback"
+            cur.execute("SELECT id FROM shop_product")
+            assert cur.fetchall() == ((1,),), "the ALTER committed the INSERT before it too"
     finally:
         conn.close()
 

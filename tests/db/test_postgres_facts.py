@@ -192,6 +192,23 @@ def test_set_not_null_scans_table_under_access_exclusive(pg_db: str) -> None:
 
 
 @proves("ZDM201")
+def test_set_not_null_with_one_off_default_updates_and_scans_under_access_exclusive(pg_db: str) -> None:
+    r = run_operation(
+        pg_db,
+        [
+            'migrations.AlterField("product", "note", models.CharField(max_length=50, default="-"), '
+            "preserve_default=False)"
+        ],
+    )
+    assert r["error"] is None, r.explain()
+    statements = [sql for sql in r["sql"] if sql.startswith(("ALTER", "UPDATE"))]
+    assert any(sql.startswith("UPDATE") and "IS NULL" in sql for sql in statements), r.explain()
+    assert any("SET NOT NULL" in sql for sql in statements), r.explain()
+    assert r.strongest("shop_product") == AEL
+    assert r.notice(VERIFYING), r.explain()
+
+
+@proves("ZDM201")
 @pytest.mark.parametrize(
     "setup",
     [
