@@ -133,11 +133,7 @@ class Replayer:
     ) -> Iterator[OperationContext]:
         app = parsed.app_label
         database_only, state_only = mode == "db", mode == "state"
-        line, column = (
-            parsed.locations.get(id(operation))
-            or getattr(operation, "safemigrate_location", None)
-            or (migration.line, migration.column)
-        )
+        line, column = getattr(operation, "safemigrate_location", None) or (migration.line, migration.column)
         if isinstance(operation, ops.SeparateDatabaseAndState) or getattr(operation, "state_operations", None):
             # A container: its own context, then its halves (database first, as Django runs them).
             ctx = OperationContext(

@@ -57,7 +57,6 @@ class ModuleEvaluator:
         self.classes: dict[str, ast.ClassDef] = {}
         # Names bound earlier in the Migration class body, visible to its later statements.
         self.class_scope: dict[str, Any] = {}
-        self.locations: dict[int, tuple[int, int]] = {}  # id(operation) -> (line, column)
         self._evaluating: set[str] = set()
         self._values: dict[str, Any] = {}
         self._facts: dict[str, FunctionFacts] = {}
@@ -234,7 +233,7 @@ class ModuleEvaluator:
             except Exception:
                 result = PlaceholderCall(_callable_path(func), tuple(args), kwargs)
         if isinstance(result, Operation):
-            self.locations[id(result)] = (node.lineno, node.col_offset + 1)
+            result.safemigrate_location = (node.lineno, node.col_offset + 1)
         elif isinstance(result, PlaceholderCall):
             # Kept so a third-party operation built from it reports its own line.
             result.location = (node.lineno, node.col_offset + 1)

@@ -27,8 +27,6 @@ class ParsedMigration:
     migration: migrations.Migration
     line: int
     column: int
-    locations: dict[int, tuple[int, int]]
-    evaluator: ModuleEvaluator
     attributes: dict[str, Any] = field(default_factory=dict)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, what couldn't be read)
     file: str = ""  # absolute path on disk
@@ -94,8 +92,6 @@ def read_migration(path: Path, app_label: str, resolver: Resolver, display_path:
         migration=migration,
         line=class_node.lineno,
         column=class_node.col_offset + 1,
-        locations=evaluator.locations,
-        evaluator=evaluator,
         attributes=attributes,
         problems=parsed_problems,
         file=os.path.abspath(path),
