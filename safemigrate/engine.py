@@ -61,11 +61,22 @@ def project_root(paths: list[Path], config: Config) -> Path:
 
 
 @dataclass
+class LoadedProject:
+    """Migrations read and ordered, before replay: what any loader (static or Django's) produces."""
+
+    migrations: dict[Key, ParsedMigration]
+    plan: list[Key]  # replay order
+    reported: set[Key]  # findings in these are reported
+    problems: list[AppGraphProblem] = field(default_factory=list)
+    external_apps: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Analysis:
     project: ProjectContext
     parsed: dict[Key, ParsedMigration]
     replayer: Replayer
-    discovery: Discovery
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -77,13 +88,45 @@ class Analysis:
         return sum(1 for m in self.project.migrations if m.reported)
 
 
+def replay_project(loaded: LoadedProject) -> Analysis:
+    """Replay every migration in order into one state, building the contexts rules judge."""
+    replayer = Replayer()
+    contexts: list[MigrationContext] = []
+    for key in loaded.plan:
+        pm = loaded.migrations.get(key)
+        if pm is None:
+            continue
+        migration = pm.migration
+        context = MigrationContext(
+            app_label=key[0],
+            name=key[1],
+            path=pm.path,
+            atomic=bool(migration.atomic),
+            initial=bool(migration.initial),
+            line=pm.line,
+            column=pm.column,
+            reported=key in loaded.reported,
+            attributes=pm.attributes,
+            problems=list(pm.problems),
+        )
+        replayer.replay(pm, context)
+        contexts.append(context)
+    project = ProjectContext(contexts, loaded.problems, loaded.external_apps)
+    return Analysis(project, loaded.migrations, replayer, loaded.notes)
+
+
 class Engine:
+    """The static loader: reads migration files as source, never importing the project."""
+
     def __init__(self, config: Config, installed: InstalledApps | None = None) -> None:
         self.config = config
         self.resolver = Resolver(config.user_model)
         self.installed = installed if installed is not None else InstalledApps()
 
     def analyze(self, paths: list[Path]) -> Analysis:
+        return replay_project(self.load(paths))
+
+    def load(self, paths: list[Path]) -> LoadedProject:
         ensure_django_settings()
         root = project_root(paths, self.config)
         self.project_apps = ProjectApps(root, self.config.app_labels)
@@ -106,33 +149,10 @@ class Engine:
         result = build_graph(migrations, migrated, external, paths_by_key, lines)
         problems.extend(result.problems)
         problems.extend(leaf_problems(result.conflicts, paths_by_key, lines))
-        reported_keys = {key for key, pm in parsed.items() if pm.file in found.reported_files}
+        reported = {key for key, pm in parsed.items() if pm.file in found.reported_files}
         for problem in problems:
-            problem.reported = any((problem.app_label, name) in reported_keys for name in problem.migrations)
-
-        replayer = Replayer()
-        contexts: list[MigrationContext] = []
-        for key in result.plan:
-            pm = parsed.get(key)
-            if pm is None:
-                continue
-            migration = pm.migration
-            context = MigrationContext(
-                app_label=key[0],
-                name=key[1],
-                path=pm.path,
-                atomic=bool(migration.atomic),
-                initial=bool(migration.initial),
-                line=pm.line,
-                column=pm.column,
-                reported=key in reported_keys,
-                attributes=pm.attributes,
-                problems=list(pm.problems),
-            )
-            replayer.replay(pm, context)
-            contexts.append(context)
-        project = ProjectContext(contexts, problems, external)
-        return Analysis(project, parsed, replayer, found, notes)
+            problem.reported = any((problem.app_label, name) in reported for name in problem.migrations)
+        return LoadedProject(parsed, result.plan, reported, problems, external, notes)
 
     def _load_package(self, package: MigrationsPackage, parsed: dict[Key, ParsedMigration]) -> None:
         for file in package.files():
