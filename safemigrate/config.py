@@ -13,6 +13,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from safemigrate.errors import InputError, UsageError
+from safemigrate.target import DEFAULT_VERSIONS, VENDORS, Target, parse_version
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -26,8 +27,24 @@ class Config:
     exclude: list[str] = field(default_factory=list)  # paths, relative to the config file
     user_model: str = "auth.User"  # what settings.AUTH_USER_MODEL means in static mode
     app_labels: dict[str, str] = field(default_factory=dict)  # app directory -> label
+    database: str = "postgresql"  # postgresql | mysql | mariadb | sqlite
+    postgresql_version: int | str = DEFAULT_VERSIONS["postgresql"][0]
+    mysql_version: str = "8.0.36"
+    mariadb_version: str = "10.11"
+    sqlite_version: str = "3.45"
     path: Path | None = None  # the pyproject.toml it came from
     root: Path | None = None  # the project root (the config file's directory)
+
+
+    @property
+    def target(self) -> Target:
+        version = {
+            "postgresql": self.postgresql_version,
+            "mysql": self.mysql_version,
+            "mariadb": self.mariadb_version,
+            "sqlite": self.sqlite_version,
+        }[self.database]
+        return Target(self.database, parse_version(version))
 
 
 CONFIG_KEYS = {f.name for f in fields(Config)} - {"path", "root"}
@@ -79,16 +96,27 @@ def load_config(path: Path | None) -> Config:
     return config
 
 
-_KEY_TYPES: dict[str, type] = {
+_KEY_TYPES: dict[str, type | tuple[type, ...]] = {
     "select": list, "ignore": list, "exclude": list, "warnings_as_errors": bool,
     "format": str, "user_model": str, "app_labels": dict,
+    "database": str, "postgresql_version": (int, str), "mysql_version": (str, float),
+    "mariadb_version": (str, float), "sqlite_version": (str, float),
 }
 
 
 def _check_type(key: str, value: Any, path: Path) -> Any:
     expected = _KEY_TYPES[key]
-    if not isinstance(value, expected):
-        raise InputError(f"[tool.safemigrate] {key} must be a {expected.__name__}", str(path))
+    if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
+        names = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
+        raise InputError(f"[tool.safemigrate] {key} must be a {names}", str(path))
+    if key == "database" and value not in VENDORS:
+        raise InputError(f"[tool.safemigrate] database must be one of {', '.join(VENDORS)}", str(path))
+    if key.endswith("_version"):
+        try:
+            parse_version(value)
+        except ValueError:
+            raise InputError(f"[tool.safemigrate] {key} must be a version such as 15 or \"8.0.12\"", str(path)) from None
+        return str(value) if isinstance(value, float) else value
     if isinstance(value, list) and not all(isinstance(v, str) for v in value):
         raise InputError(f"[tool.safemigrate] {key} must be a list of strings", str(path))
     if key == "format" and value not in FORMATS:

@@ -10,6 +10,7 @@ from django.db.migrations.operations.base import Operation
 from safemigrate.findings import Phase
 from safemigrate.schema import ModelInfo
 from safemigrate.sqlfacts import Statement
+from safemigrate.target import Target
 
 
 @dataclass
@@ -40,6 +41,7 @@ class MigrationContext:
     attributes: dict[str, Any] = field(default_factory=dict)  # other literal class attributes
     revision: str | None = None  # the git revision that introduced it, when known
     problems: list[tuple[int, str]] = field(default_factory=list)  # parts the static reader couldn't read
+    target: Target = field(default_factory=Target)  # the database it deploys to
 
     @property
     def key(self) -> tuple[str, str]:
@@ -127,3 +129,4 @@ class ProjectContext:
     migrations: list[MigrationContext]
     graph_problems: list[AppGraphProblem]
     external_apps: set[str]
+    target: Target = field(default_factory=Target)

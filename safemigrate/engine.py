@@ -18,6 +18,7 @@ from safemigrate.graph import Key, build_graph, leaf_problems, prune_dependencie
 from safemigrate.replay import Replayer
 from safemigrate.source.reader import ParsedMigration, read_migration
 from safemigrate.source.resolve import Resolver
+from safemigrate.target import Target
 
 
 def ensure_django_settings() -> None:
@@ -88,8 +89,9 @@ class Analysis:
         return sum(1 for m in self.project.migrations if m.reported)
 
 
-def replay_project(loaded: LoadedProject) -> Analysis:
+def replay_project(loaded: LoadedProject, target: Target | None = None) -> Analysis:
     """Replay every migration in order into one state, building the contexts rules judge."""
+    target = target or Target()
     replayer = Replayer()
     contexts: list[MigrationContext] = []
     for key in loaded.plan:
@@ -108,10 +110,11 @@ def replay_project(loaded: LoadedProject) -> Analysis:
             reported=key in loaded.reported,
             attributes=pm.attributes,
             problems=list(pm.problems),
+            target=target,
         )
         replayer.replay(pm, context)
         contexts.append(context)
-    project = ProjectContext(contexts, loaded.problems, loaded.external_apps)
+    project = ProjectContext(contexts, loaded.problems, loaded.external_apps, target)
     return Analysis(project, loaded.migrations, replayer, loaded.notes)
 
 
@@ -124,7 +127,7 @@ class Engine:
         self.installed = installed if installed is not None else InstalledApps()
 
     def analyze(self, paths: list[Path]) -> Analysis:
-        return replay_project(self.load(paths))
+        return replay_project(self.load(paths), self.config.target)
 
     def load(self, paths: list[Path]) -> LoadedProject:
         ensure_django_settings()

@@ -182,3 +182,32 @@ def test_readme_documents_every_rule_and_option() -> None:
         assert f"| {rule_id} | [{rule.name}](rules/{rule.name}.md) | {rule.severity.value} |" in readme, rule_id
     for option in ("--select", "--ignore", "--format", "--output", "--warnings-as-errors", "--exit-zero", "--config"):
         assert f"`{option}" in readme, option
+
+
+@pytest.mark.parametrize(
+    ("body", "vendor", "version"),
+    [
+        ("", "postgresql", (15,)),
+        ('database = "postgresql"\npostgresql_version = 11', "postgresql", (11,)),
+        ('database = "mysql"\nmysql_version = "8.0.12"', "mysql", (8, 0, 12)),
+        ('database = "mariadb"\nmariadb_version = 10.6', "mariadb", (10, 6)),
+    ],
+)
+def test_database_target_from_config(tmp_path: Path, body: str, vendor: str, version: tuple[int, ...]) -> None:
+    from safemigrate.config import load_config
+
+    config_file = tmp_path / "pyproject.toml"
+    config_file.write_text(f"[tool.safemigrate]\n{body}\n")
+    target = load_config(config_file).target
+    assert (target.vendor, target.version) == (vendor, version)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [('database = "oracle"', "database must be one of"), ('mysql_version = "eight"', "must be a version")],
+)
+def test_bad_database_target(unsafe_project: Path, body: str, message: str) -> None:
+    (unsafe_project / "pyproject.toml").write_text(f"[tool.safemigrate]\n{body}\n")
+    result = run("check", str(unsafe_project))
+    assert result.returncode == 2
+    assert message in result.stderr
