@@ -115,7 +115,8 @@ def _check_type(key: str, value: Any, path: Path) -> Any:
         try:
             parse_version(value)
         except ValueError:
-            raise InputError(f"[tool.safemigrate] {key} must be a version such as 15 or \"8.0.12\"", str(path)) from None
+            message = f'[tool.safemigrate] {key} must be a version such as 15 or "8.0.12"'
+            raise InputError(message, str(path)) from None
         return str(value) if isinstance(value, float) else value
     if isinstance(value, list) and not all(isinstance(v, str) for v in value):
         raise InputError(f"[tool.safemigrate] {key} must be a list of strings", str(path))
