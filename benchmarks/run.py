@@ -36,6 +36,7 @@ sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
 
+TINY = (1, 1)  # one migration: the fixed cost (interpreter start-up, imports)
 SMALL = (40, 50)  # apps x migrations per app = 2,000
 LARGE = (80, 50)  # 4,000
 TARGET_SECONDS = 1.0
@@ -168,7 +169,7 @@ def ensure_peer(module: str, requirements: list[str]) -> None:
     if _importable(module):
         return
     if not venv_python().exists():
-        print(f"  creating {VENV.relative_to(REPO)} ...", flush=True)
+        print(f"  creating {_show(VENV)} ...", flush=True)
         proc = subprocess.run([sys.executable, "-m", "venv", str(VENV)], capture_output=True, text=True)
         if proc.returncode != 0:
             raise BenchError(f"python -m venv failed: {_tail(proc.stderr)}")
@@ -251,28 +252,29 @@ def main(argv: list[str] | None = None) -> int:
         scratch = root / "scratch"
         scratch.mkdir()
         projects: dict[int, Path] = {}
-        for apps, per_app in (SMALL, LARGE):
+        for apps, per_app in (TINY, SMALL, LARGE):
             path = root / f"project_{apps * per_app}"
             count = generate(path, apps, per_app)
             projects[count] = path
-            print(f"generated {count:,} migrations ({apps} apps x {per_app}) in {path}")
-        small, large = sorted(projects)
+            if count > 1:
+                print(f"generated {count:,} migrations ({apps} apps x {per_app}) in {path}")
+        tiny, small, large = sorted(projects)
 
         print(f"\nsafemigrate check  (python -m safemigrate check PROJECT --exit-zero --format json), {sys.executable}")
         ours: dict[int, Timing] = {}
-        for count in (small, large):
+        for count in (tiny, small, large):
             try:
                 ours[count], found = time_ours(projects[count], repeat, scratch)
-                print(f"  {count:>6,} migrations: {ours[count]}   [{found}]")
+                print(f"  {count:>6,} migration{'s' if count > 1 else ' '}: {ours[count]}   [{found}]")
             except BenchError as exc:
-                print(f"  {count:>6,} migrations: safemigrate failed: {exc}")
+                print(f"  {count:>6,} migration{'s' if count > 1 else ' '}: safemigrate failed: {exc}")
 
         peers: dict[str, Timing] = {}
         if not args.skip_peers:
             candidates = [("django-safe-migrations 0.7.1 (check_migrations)", time_safe_migrations)]
             if args.with_migration_linter:
                 candidates.append(("django-migration-linter (lintmigrations --no-cache)", time_migration_linter))
-            print(f"\npeers on the {small:,}-migration project (virtualenv {VENV.relative_to(REPO)})")
+            print(f"\npeers on the {small:,}-migration project (virtualenv {_show(VENV)})")
             for label, func in candidates:
                 try:
                     peers[label], found = func(projects[small], repeat, scratch, args.peer_budget)
@@ -284,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {label}: skipped: unexpected {type(exc).__name__}: {exc}")
 
     print("\nresults (median wall clock, whole process)")
+    if tiny in ours:
+        print(f"  1 migration (fixed cost: start-up, imports): {ours[tiny].median:.3f} s")
     met = True
     if small in ours:
         ok = ours[small].median < TARGET_SECONDS
@@ -309,6 +313,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {label}: {timing.median:.3f} s")
     print(f"  targets met: {_yes(met)}")
     return 0
+
+
+def _show(path: Path) -> str:
+    try:
+        return str(path.relative_to(REPO))
+    except ValueError:
+        return str(path)
 
 
 def _yes(ok: bool) -> str:

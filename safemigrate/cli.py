@@ -35,6 +35,28 @@ def cli() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are error findings.")
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False), help="pyproject.toml to read.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: on a terminal).")
+@click.option(
+    "--since",
+    metavar="REV",
+    help="Report only migrations added or changed since this git revision (e.g. origin/main); "
+    "flags edited and deleted migrations.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Hide the findings listed in this baseline file "
+    "(default: .safemigrate-baseline.json in the project root, when it exists).",
+)
+@click.option("--no-baseline", is_flag=True, help="Report every finding, even those the baseline lists.")
+@click.option("--django", is_flag=True, help="Accurate mode: load the project with Django and its settings.")
+@click.option("--static", is_flag=True, help="Never import the project, even with DJANGO_SETTINGS_MODULE set.")
+@click.option("--settings", metavar="MODULE", help="The project's settings module (implies --django).")
+@click.option(
+    "--database",
+    metavar="ALIAS",
+    help="Show each finding's SQL, collected from this database alias as sqlmigrate does (implies --django).",
+)
 def check_command(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -45,6 +67,13 @@ def check_command(
     exit_zero: bool,
     config: Path | None,
     color: bool | None,
+    since: str | None,
+    baseline_file: Path | None,
+    no_baseline: bool,
+    django: bool,
+    static: bool,
+    settings: str | None,
+    database: str | None,
 ) -> int:
     """Lint migration files (default: the current directory)."""
     from safemigrate.commands.check import CheckOptions, check
@@ -59,8 +88,33 @@ def check_command(
         exit_zero=exit_zero,
         config=config,
         color=color,
+        since=since,
+        baseline=baseline_file,
+        no_baseline=no_baseline,
+        django=django,
+        static=static,
+        settings=settings,
+        database=database,
     )
     return check(options)
+
+
+@cli.command("baseline")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Baseline file to write (default: `baseline` from the config, else .safemigrate-baseline.json "
+    "in the project root).",
+)
+@click.option("--force", is_flag=True, help="Replace an existing baseline file.")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False), help="pyproject.toml to read.")
+def baseline_command(paths: tuple[Path, ...], output: Path | None, force: bool, config: Path | None) -> int:
+    """Write today's findings to a baseline file; `check` then reports only new ones."""
+    from safemigrate.commands.baseline import BaselineOptions, write_baseline
+
+    return write_baseline(BaselineOptions(paths=list(paths), output=output, force=force, config=config))
 
 
 @cli.command("rules")

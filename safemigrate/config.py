@@ -32,6 +32,10 @@ class Config:
     mysql_version: str = "8.0.36"
     mariadb_version: str = "10.11"
     sqlite_version: str = "3.45"
+    # "app" or "app.migration" (a name or its number prefix) -> rule IDs/prefixes/ALL suppressed there
+    per_migration_ignores: dict[str, list[str]] = field(default_factory=dict)
+    ignore_before: dict[str, str] = field(default_factory=dict)  # app -> first migration reported on
+    baseline: str = ""  # baseline file, relative to the config file (default .safemigrate-baseline.json)
     path: Path | None = None  # the pyproject.toml it came from
     root: Path | None = None  # the project root (the config file's directory)
 
@@ -101,6 +105,7 @@ _KEY_TYPES: dict[str, type | tuple[type, ...]] = {
     "format": str, "user_model": str, "app_labels": dict,
     "database": str, "postgresql_version": (int, str), "mysql_version": (str, float),
     "mariadb_version": (str, float), "sqlite_version": (str, float),
+    "per_migration_ignores": dict, "ignore_before": dict, "baseline": str,
 }
 
 
@@ -124,8 +129,34 @@ def _check_type(key: str, value: Any, path: Path) -> Any:
         raise InputError(f"[tool.safemigrate] format must be one of {', '.join(FORMATS)}", str(path))
     if key == "user_model" and str(value).count(".") != 1:
         raise InputError("[tool.safemigrate] user_model must look like 'app_label.ModelName'", str(path))
+    if key == "per_migration_ignores" and isinstance(value, dict):
+        return _check_per_migration_ignores(value, path)
+    if key == "ignore_before" and isinstance(value, dict) and not all(isinstance(v, str) and v for v in value.values()):
+        raise InputError(
+            '[tool.safemigrate] ignore_before maps app labels to a migration name or prefix, e.g. {"shop" = "0042"}',
+            str(path),
+        )
+    if key == "baseline" and isinstance(value, str) and not value.strip():
+        raise InputError("[tool.safemigrate] baseline must be a file name", str(path))
     if isinstance(value, dict) and not all(isinstance(v, str) for v in value.values()):
         raise InputError("[tool.safemigrate] app_labels maps app directories to label strings", str(path))
+    return value
+
+
+def _check_per_migration_ignores(value: dict[str, Any], path: Path) -> dict[str, list[str]]:
+    """``{"app" | "app.migration": [rule IDs, prefixes or "ALL"]}``; the IDs are checked with the rules."""
+    for key, selectors in value.items():
+        app, dot, name = key.partition(".")
+        if not app or (dot and not name) or "." in name:
+            raise InputError(
+                f'[tool.safemigrate] per_migration_ignores: key {key!r} must be an app label or "app.migration"',
+                str(path),
+            )
+        if not isinstance(selectors, list) or not selectors or not all(isinstance(s, str) for s in selectors):
+            raise InputError(
+                f"[tool.safemigrate] per_migration_ignores[{key!r}] must be a non-empty list of rule IDs",
+                str(path),
+            )
     return value
 
 

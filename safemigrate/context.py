@@ -26,6 +26,41 @@ class FunctionFacts:
 
 
 @dataclass
+class MigrationChange:
+    """How a migration file changed between the revision `check --since REV` compares with and the working tree."""
+
+    status: str  # "added" | "edited" (edits that change no code, like formatting or comments, are not changes)
+    since: str  # the revision as the user named it, e.g. "origin/main"
+    base: str  # the commit compared with (abbreviated): where the branch left `since`
+    line: int = 1  # "edited": the first changed line
+    column: int = 1
+
+
+@dataclass
+class DeletedMigration:
+    """A migration file that existed at the compared revision and is gone from the working tree."""
+
+    app_label: str
+    name: str
+    file: str  # the deleted file, as shown to the user
+    path: str  # where to report it: its migrations package's __init__.py, as shown
+    since: str
+    base: str
+
+
+@dataclass
+class MissingMigration:
+    """Accurate mode: a model change with no migration (what ``makemigrations --check`` would create)."""
+
+    app_label: str
+    change: str  # the operation's describe(), e.g. "Add field sku to product"
+    migration: str  # the name makemigrations would give the new migration
+    path: str  # where to report it: the app's latest migration, or its models.py, as shown
+    line: int = 1
+    column: int = 1
+
+
+@dataclass
 class MigrationContext:
     """One migration as rules see it."""
 
@@ -38,10 +73,20 @@ class MigrationContext:
     column: int
     reported: bool  # findings in it are reported (it's one of the paths asked about)
     operations: list[OperationContext] = field(default_factory=list)
+    # The statements of RunSQL reverse_sql, read as operations in the order a rollback runs them.
+    reverse_operations: list[OperationContext] = field(default_factory=list)
     attributes: dict[str, Any] = field(default_factory=dict)  # other literal class attributes
     revision: str | None = None  # the git revision that introduced it, when known
+    change: MigrationChange | None = None  # how it changed since `check --since REV`; None without --since
     problems: list[tuple[int, str]] = field(default_factory=list)  # parts the static reader couldn't read
     target: Target = field(default_factory=Target)  # the database it deploys to
+    # The deploy phase a peer tool's marker declares (markers.py): django-safemigrate's `safe`,
+    # django-syzygy's `stage`, Sentry's `is_post_deployment`; None when nothing is declared.
+    declared_phase: Phase | None = None
+    declared_by: str = ""  # the marker as written, e.g. "safe = Safe.after_deploy()"
+    # Accurate mode: the database aliases DATABASE_ROUTERS let its operations run on (() = none of them);
+    # None when unknown (static mode) or when it has no database operation.
+    databases: tuple[str, ...] | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -80,6 +125,29 @@ class OperationContext:
     db_before: ModelInfo | None = None
     db_after: ModelInfo | None = None
     related: dict[str, ModelInfo] = field(default_factory=dict)  # models its relational fields point at
+    reverse_statements: list[Statement] = field(default_factory=list)  # RunSQL's reverse_sql
+    # A RunSQL statement read as the Django operation it amounts to (safemigrate.sqlops): the statement, and
+    # "sql" or "reverse_sql" for the argument holding it. None and "" for the migration's own operations.
+    statement: Statement | None = None
+    origin: str = ""
+    # Database-only operations: the model as Django's state (the running code) has it, while before and
+    # after are the database's view. None when the state has no such model.
+    state_before: ModelInfo | None = None
+
+    @property
+    def code_before(self) -> ModelInfo | None:
+        """The model as the code running before the operation knows it."""
+        return self.state_before if self.database_only else self.before
+
+    @property
+    def on_rollback(self) -> bool:
+        """A statement of a RunSQL's reverse_sql: it runs when the migration is unapplied."""
+        return self.origin == "reverse_sql"
+
+    @property
+    def sequence(self) -> list[OperationContext]:
+        """The operations that run in order with this one: the migration's, or on rollback its reverse SQL's."""
+        return self.migration.reverse_operations if self.on_rollback else self.migration.operations
 
     @property
     def table_before(self) -> ModelInfo | None:
@@ -130,3 +198,5 @@ class ProjectContext:
     graph_problems: list[AppGraphProblem]
     external_apps: set[str]
     target: Target = field(default_factory=Target)
+    deleted_migrations: list[DeletedMigration] = field(default_factory=list)  # only with `check --since`
+    missing_migrations: list[MissingMigration] = field(default_factory=list)  # only in accurate mode

@@ -105,7 +105,22 @@ def walk_migrations_dirs(root: Path) -> Iterable[Path]:
             continue
         if current.name == "migrations" and "__init__.py" in filenames:
             dirnames[:] = []
-            yield current
+            if looks_like_app_migrations(current, filenames):
+                yield current
+
+
+def looks_like_app_migrations(directory: Path, filenames: Iterable[str]) -> bool:
+    """Whether a ``migrations`` package found by walking belongs to a Django app.
+
+    Some libraries ship a ``migrations`` package of helpers (``wagtail.blocks.migrations``)
+    that Django never loads: not in an app (no ``apps.py``, ``models.py`` or ``models/``)
+    and no module named like a migration (``0001_...``). Named explicitly, any package is read.
+    """
+    modules = [f for f in filenames if f.endswith(".py") and f[0] not in "_~"]
+    if not modules or any(f[0].isdigit() for f in modules):
+        return True
+    app = directory.parent
+    return (app / "apps.py").is_file() or (app / "models.py").is_file() or (app / "models").is_dir()
 
 
 def discover(
@@ -214,7 +229,8 @@ def _shallow_migrations_dirs(base: Path, max_depth: int) -> Iterable[Path]:
         depth = len(current.parts) - base_depth
         if current.name == "migrations" and "__init__.py" in filenames:
             dirnames[:] = []
-            yield current
+            if looks_like_app_migrations(current, filenames):
+                yield current
             continue
         if depth >= max_depth:
             dirnames[:] = []

@@ -13,8 +13,10 @@ from pathlib import Path
 
 from safemigrate.config import Config
 from safemigrate.context import AppGraphProblem, MigrationContext, ProjectContext
+from safemigrate.cutoff import before_cutoff
 from safemigrate.discovery import Discovery, InstalledApps, MigrationsPackage, ProjectApps, discover
 from safemigrate.graph import Key, build_graph, leaf_problems, prune_dependencies
+from safemigrate.markers import declared_phase
 from safemigrate.replay import Replayer
 from safemigrate.source.reader import ParsedMigration, read_migration
 from safemigrate.source.resolve import Resolver
@@ -112,6 +114,8 @@ def replay_project(loaded: LoadedProject, target: Target | None = None) -> Analy
             problems=list(pm.problems),
             target=target,
         )
+        if context.reported:
+            context.declared_phase, context.declared_by = declared_phase(pm.attributes, migration.operations)
         replayer.replay(pm, context)
         contexts.append(context)
     project = ProjectContext(contexts, loaded.problems, loaded.external_apps, target)
@@ -153,6 +157,8 @@ class Engine:
         problems.extend(result.problems)
         problems.extend(leaf_problems(result.conflicts, paths_by_key, lines))
         reported = {key for key, pm in parsed.items() if pm.file in found.reported_files}
+        if self.config.ignore_before:  # legacy migrations: replayed for the state, never reported
+            reported = {key for key in reported if not before_cutoff(*key, self.config.ignore_before)}
         for problem in problems:
             problem.reported = any((problem.app_label, name) in reported for name in problem.migrations)
         return LoadedProject(parsed, result.plan, reported, problems, external, notes)

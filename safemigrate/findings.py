@@ -47,6 +47,7 @@ class Finding:
     operation_index: int | None = None
     page: str = ""
     notes: tuple[str, ...] = field(default=())
+    sql: tuple[str, ...] = field(default=())  # accurate mode with --database: the operation's SQL
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule)
@@ -61,6 +62,8 @@ class Report:
     migrations_loaded: int  # migrations replayed to build the state (includes dependencies)
     notes: list[str] = field(default_factory=list)  # one-line notes (external apps, ...)
     warnings_as_errors: bool = False
+    suppressed: int = 0  # findings hidden by suppressions (comments, per_migration_ignores, IgnoreMigration)
+    baselined: int = 0  # findings hidden because the baseline file lists them
 
     def is_error(self, finding: Finding) -> bool:
         return finding.severity is Severity.ERROR or self.warnings_as_errors

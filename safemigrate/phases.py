@@ -12,6 +12,7 @@ from django.db.migrations import operations as ops
 from django.db.models import CheckConstraint, UniqueConstraint
 
 from safemigrate.findings import Phase
+from safemigrate.markers import operation_stage
 from safemigrate.schema import FieldInfo, ModelInfo
 
 _ANY_PHASE = (
@@ -73,6 +74,9 @@ def classify(
         return Phase.PRE_DEPLOY if getattr(operation, "order_with_respect_to", None) else Phase.POST_DEPLOY
     if any(cls.__name__ in ("CreateExtension", "CreateCollation") for cls in type(operation).__mro__):
         return Phase.PRE_DEPLOY
+    declared = operation_stage(operation)  # a third-party operation that declares its stage (syzygy)
+    if declared is not None:
+        return declared
     return Phase.UNKNOWN  # RunPython, RunSQL, third-party operations
 
 

@@ -15,11 +15,13 @@ from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ProjectState
 
 from safemigrate.context import FunctionFacts, MigrationContext, OperationContext
+from safemigrate.findings import Phase
 from safemigrate.phases import classify, combine
 from safemigrate.schema import ModelInfo, relation_key
 from safemigrate.source.placeholders import SourceFunction, UnknownOperation
 from safemigrate.source.reader import ParsedMigration
-from safemigrate.sqlfacts import split_statements
+from safemigrate.sqlfacts import Statement, split_statements
+from safemigrate.sqlops import SqlSchema, Step, UnverifiableStatement, translate, unread, unread_parts
 from safemigrate.state import ReplayState
 
 NOOP = ops.RunPython.noop
@@ -85,6 +87,12 @@ class Replayer:
             for child in operation.state_operations:
                 self._advance(app, child, "state" if mode != "db" else "none")
             return
+        if isinstance(operation, ops.RunSQL) and mode in ("both", "db"):
+            # What the SQL did to the tables, for the migrations after it (sqlops).
+            schema = SqlSchema(self.state, self.db)
+            for statement in split_statements(operation.sql):
+                for step in translate(statement, schema):
+                    self._advance(step.app_label, step.operation, "db")
         nested = getattr(operation, "state_operations", None)
         if nested:
             for child in nested:
@@ -130,8 +138,9 @@ class Replayer:
         created: set[str],
         parent: OperationContext | None,
         mode: str,
+        app_label: str | None = None,
     ) -> Iterator[OperationContext]:
-        app = parsed.app_label
+        app = app_label or parsed.app_label
         database_only, state_only = mode == "db", mode == "state"
         line, column = getattr(operation, "safemigrate_location", None) or (migration.line, migration.column)
         if isinstance(operation, ops.SeparateDatabaseAndState) or getattr(operation, "state_operations", None):
@@ -150,6 +159,8 @@ class Replayer:
             else:  # RunSQL(state_operations=...): the SQL runs, the state operations don't
                 ctx.statements = split_statements(getattr(operation, "sql", None))
                 ctx.phase = classify(operation, None, None, state_only)
+                if not state_only:  # judged against the state before its state operations: the old code's
+                    children.extend(self._sql(parsed, migration, operation, ctx, created))
             for child in operation.state_operations:
                 children.extend(self._operation(parsed, migration, child, index, created, ctx, "state"))
             yield ctx
@@ -162,6 +173,7 @@ class Replayer:
         if database_only and before is None:
             before = self.snapshot(app, before_name, self.state)
         db_before = self.snapshot(app, before_name, self.db) if not database_only else before
+        state_before = self.snapshot(app, before_name, self.state) if database_only else None
         known = self._apply(app, operation, mode, before_name)
         after = self.snapshot(app, after_name, self.db if database_only else self.state)
         db_after = self.snapshot(app, after_name, self.db) if not database_only else after
@@ -190,6 +202,7 @@ class Replayer:
             model_known=known,
             db_before=db_before,
             db_after=db_after,
+            state_before=state_before,
         )
         ctx.related = self._related(app, operation)
         if model_key is not None:
@@ -197,13 +210,111 @@ class Replayer:
         if not state_only:
             self._track_constraints(operation, model_key)
         if isinstance(operation, ops.RunPython):
-            ctx.function = function_facts(operation.code)
-            ctx.reverse_function = function_facts(operation.reverse_code)
+            # Accurate mode runs the real operation but keeps what the source showed of its functions.
+            source_facts = getattr(operation, "safemigrate_function_facts", None)
+            ctx.function, ctx.reverse_function = source_facts or (
+                function_facts(operation.code), function_facts(operation.reverse_code)
+            )
         elif isinstance(operation, ops.RunSQL):
             ctx.statements = split_statements(operation.sql)
         elif isinstance(operation, UnknownOperation):
             ctx.unknown_operation = operation.safemigrate_path
         yield ctx
+        if isinstance(operation, ops.RunSQL) and not state_only:
+            yield from self._sql(parsed, migration, operation, ctx, created)
+
+    # --- raw SQL ------------------------------------------------------------
+    def _sql(
+        self,
+        parsed: ParsedMigration,
+        migration: MigrationContext,
+        operation: ops.RunSQL,
+        parent: OperationContext,
+        created: set[str],
+    ) -> list[OperationContext]:
+        """A RunSQL's statements as the Django operations they amount to (sqlops), run on the database only.
+
+        Its reverse_sql is judged too, as a rollback runs it: against the database as this operation
+        leaves it, on a copy-on-write view of the database shadow, so the forward replay is unchanged.
+        The reverse contexts go to ``migration.reverse_operations``.
+        """
+        forward = self._statements(
+            parsed, migration, parent, parent.statements, "sql", created, SqlSchema(self.state, self.db)
+        )
+        for part in unread_parts(operation.sql):  # SQL computed at run time: reported, never skipped
+            forward.extend(self._step(parsed, migration, parent, part, "sql", created, None, unread(part), None))
+        reverse = getattr(operation, "reverse_sql", None)
+        parent.reverse_statements = split_statements(reverse)
+        for part in unread_parts(reverse):
+            migration.reverse_operations.extend(
+                self._step(parsed, migration, parent, part, "reverse_sql", set(), None, unread(part), None)
+            )
+        if parent.reverse_statements:
+            shadow, unvalidated = self.db, set(self.unvalidated)
+            self.db = ProjectState(dict(shadow.models))
+            try:
+                schema = SqlSchema(self.state, self.db, shared=shadow.models)
+                migration.reverse_operations.extend(
+                    self._statements(parsed, migration, parent, parent.reverse_statements, "reverse_sql", set(), schema)
+                )
+            finally:
+                self.db, self.unvalidated = shadow, unvalidated
+        return forward
+
+    def _statements(
+        self,
+        parsed: ParsedMigration,
+        migration: MigrationContext,
+        parent: OperationContext,
+        statements: list[Statement],
+        origin: str,
+        created: set[str],
+        schema: SqlSchema,
+    ) -> list[OperationContext]:
+        locations = getattr(parent.operation, f"safemigrate_{origin}_locations", None)
+        out: list[OperationContext] = []
+        for statement in statements:
+            if locations is not None and statement.part < len(locations):
+                line, column = locations[statement.part]
+                location = (line + statement.line_offset, column)
+            else:
+                location = (parent.line, parent.column)
+            for step in translate(statement, schema):
+                out.extend(self._step(parsed, migration, parent, statement, origin, created, schema, step, location))
+        return out
+
+    def _step(
+        self,
+        parsed: ParsedMigration,
+        migration: MigrationContext,
+        parent: OperationContext,
+        statement: Statement,
+        origin: str,
+        created: set[str],
+        schema: SqlSchema | None,
+        step: Step,
+        location: tuple[int, int] | None,
+    ) -> Iterator[OperationContext]:
+        operation = step.operation
+        operation.safemigrate_location = location or (parent.line, parent.column)
+        model = model_names(operation)[0]
+        if model is not None and schema is not None:
+            schema.unshare((step.app_label, model))
+        index = parent.index
+        contexts = list(self._operation(parsed, migration, operation, index, created, parent, "db", step.app_label))
+        if any(not ctx.model_known for ctx in contexts):  # it didn't apply to the table as replayed: say so
+            fallback = UnverifiableStatement("what it does doesn't match the table as safemigrate replayed it")
+            fallback.safemigrate_location = operation.safemigrate_location
+            contexts = list(self._operation(parsed, migration, fallback, index, created, parent, "db"))
+        for ctx in contexts:
+            ctx.statement, ctx.origin = statement, origin
+            if step.table is not None and f"table:{step.table.lower()}" in created:
+                ctx.table_created_here = True
+            if ctx.table_created_here:
+                ctx.phase = Phase.ANY  # a table no running code uses yet: neither expand nor contract
+            yield ctx
+        if step.creates_table and step.table is not None:
+            created.add(f"table:{step.table.lower()}")
 
     def _related(self, app: str, operation: Operation) -> dict[str, ModelInfo]:
         """Snapshots of the models that an operation's relational fields point at."""

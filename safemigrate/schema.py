@@ -44,6 +44,11 @@ def relation_key(target: Any, app_label: str) -> str | None:
     return str(target).lower()
 
 
+# The database connection accurate mode asks for real column types (FieldInfo.db_type); never connected.
+# A one-element list, set by safemigrate.accurate while its rules run; None in static mode.
+DB_TYPE_CONNECTION: list[Any] = [None]
+
+
 def _callable_name(value: Any) -> str | None:
     if value is None:
         return None
@@ -173,6 +178,20 @@ class FieldInfo:
     def django_class(self) -> bool:
         """Whether the field's class is one of Django's own (its behaviour is then fully known)."""
         return self.known and type(self.field).__module__.startswith("django.")
+
+    @property
+    def db_type(self) -> str | None:
+        """The column type the database gets, from the field's own ``db_type()``: accurate mode only
+        (static mode has no connection, and project field classes are placeholders). None when unknown,
+        e.g. for relations, whose type follows the target's primary key."""
+        connection = DB_TYPE_CONNECTION[0]
+        if connection is None or not self.known or self.field.is_relation:
+            return None
+        try:
+            value = self.field.db_type(connection)
+        except Exception:
+            return None
+        return str(value) if value is not None else None
 
     def describe(self) -> dict[str, Any]:
         """Everything the differential tests compare, as plain data.

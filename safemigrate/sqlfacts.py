@@ -24,6 +24,12 @@ class Statement:
     text: str  # the statement without comments and the trailing semicolon
     kind: str  # the leading keyword, upper-case ("ALTER", "UPDATE", ...), or "" if unknown
     line_offset: int = 0  # lines from the start of the SQL string to the statement's first keyword
+    part: int = 0  # which of the RunSQL argument's SQL texts holds it (see sql_texts)
+
+    def short(self, width: int = 60) -> str:
+        """The statement on one line, shortened: how findings name it."""
+        text = " ".join(self.text.split())
+        return text if len(text) <= width else text[: width - 3] + "..."
 
     @property
     def is_dml(self) -> bool:
@@ -111,12 +117,12 @@ def _scan(text: str) -> list[tuple[str, int]]:
 
 def split_statements(sql: Any) -> list[Statement]:
     statements: list[Statement] = []
-    for text in sql_texts(sql):
+    for part, text in enumerate(sql_texts(sql)):
         for statement, start in _scan(text):
             match = _WORD.match(statement)
             kind = match.group(0).upper() if match else ""
             if kind == "WITH":
                 upper = statement.upper()
                 kind = next((k for k in ("INSERT", "UPDATE", "DELETE") if re.search(rf"\b{k}\b", upper)), "SELECT")
-            statements.append(Statement(statement, kind, text.count("\n", 0, max(start, 0))))
+            statements.append(Statement(statement, kind, text.count("\n", 0, max(start, 0)), part))
     return statements

@@ -51,11 +51,12 @@ class ReplayState(django_state.ProjectState):
             super().rename_field(app_label, model_name, old_name, new_name)
 
     def rename_model(self, app_label: str, old_name: str, new_name: str) -> None:
-        with self._referencing((app_label, old_name.lower())):
+        # Django repoints references in the renamed copy too (a self-referencing FK), so scan it as well.
+        with self._referencing((app_label, old_name.lower()), also=(app_label, new_name.lower())):
             super().rename_model(app_label, old_name, new_name)
 
     @contextmanager
-    def _referencing(self, model_key: tuple[str, str]) -> Iterator[None]:
+    def _referencing(self, model_key: tuple[str, str], also: tuple[str, str] | None = None) -> Iterator[None]:
         """While Django scans ``models`` for references to ``model_key``, show it only the models
         that hold one (the reverse-relation index knows them); lookups still see every model."""
         full: dict[Any, Any] = self.__dict__["models"]
@@ -67,6 +68,8 @@ class ReplayState(django_state.ProjectState):
         referencing = [key for key in self._relations.get(model_key, {}) if key in full]
         if model_key in full and model_key not in referencing:
             referencing.append(model_key)
+        if also is not None and also not in referencing:
+            referencing.append(also)  # may only appear during the scan
         self.models = _ScanView(full, referencing)  # type: ignore[assignment]
         try:
             yield

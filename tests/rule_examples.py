@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 from safemigrate.config import Config
 from safemigrate.engine import Engine
@@ -20,6 +26,7 @@ PAGES = REPO / "rules"
 
 _BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 _FILENAME = re.compile(r"^#\s*(\d{4}_\w+\.py)\s*$", re.M)
+_CHECKED_WITH = re.compile(r"checked with `([^`]+)`")
 
 
 @dataclass
@@ -30,6 +37,15 @@ class Page:
     def section(self, title: str) -> str:
         match = re.search(rf"^## {re.escape(title)}\s*\n(.*?)(?=^## |\Z)", self.text, re.S | re.M)
         return match.group(1) if match else ""
+
+    def config(self) -> Config:
+        """The configuration a page's examples are checked with: the page's "checked with `key = value, ...`"
+        line (rules about one database), else the defaults (PostgreSQL)."""
+        match = _CHECKED_WITH.search(self.text)
+        if match is None:
+            return Config()
+        values = tomllib.loads("\n".join(part.strip() for part in match.group(1).split(",")))
+        return Config(**values)
 
     def migrations(self, title: str) -> list[tuple[str, str]]:
         """The (file name, source) of every python block in a section, in order."""
@@ -62,7 +78,11 @@ def lint(paths: list[Path], select: list[str] | None = None, config: Config | No
 
 
 def lint_migrations(
-    tmp_path: Path, migrations: list[tuple[str, str]], select: list[str] | None = None, only_new: bool = True
+    tmp_path: Path,
+    migrations: list[tuple[str, str]],
+    select: list[str] | None = None,
+    only_new: bool = True,
+    config: Config | None = None,
 ) -> list[Finding]:
     """Lint the given migrations on top of the base project; by default report only on them."""
     project = write_project(tmp_path, migrations)
@@ -70,4 +90,4 @@ def lint_migrations(
         paths = [project / "shop" / "migrations" / name for name, _ in migrations]
     else:
         paths = [project]
-    return lint(paths, select)
+    return lint(paths, select, config)

@@ -169,8 +169,8 @@ def test_internal_error_exit_3(monkeypatch: pytest.MonkeyPatch, unsafe_project: 
     def boom(*args: object) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(lint, "run_rules", boom)
-    monkeypatch.setattr("safemigrate.commands.check.run_rules", boom)
+    monkeypatch.setattr(lint, "lint_project", boom)
+    monkeypatch.setattr("safemigrate.commands.check.lint_project", boom)
     assert main(["check", str(unsafe_project)]) == 3
 
 
@@ -180,7 +180,10 @@ def test_readme_documents_every_rule_and_option() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     for rule_id, rule in REGISTRY.items():
         assert f"| {rule_id} | [{rule.name}](rules/{rule.name}.md) | {rule.severity.value} |" in readme, rule_id
-    for option in ("--select", "--ignore", "--format", "--output", "--warnings-as-errors", "--exit-zero", "--config"):
+    for option in (
+        "--select", "--ignore", "--format", "--output", "--warnings-as-errors", "--exit-zero", "--config", "--since",
+        "--django", "--static", "--settings", "--database",
+    ):
         assert f"`{option}" in readme, option
 
 

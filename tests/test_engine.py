@@ -215,8 +215,11 @@ def test_runsql_state_operations_are_state_only_children(tmp_path: Path) -> None
         ),
     })
     analysis = Engine(Config()).analyze([tmp_path])
-    runsql, add = analysis.project.migrations[-1].operations
+    runsql, sql_add, add = analysis.project.migrations[-1].operations
     assert runsql.statements[0].kind == "ALTER" and runsql.parent is None
+    # The SQL read as the operation it amounts to (sqlops), on the database only, before the state operations.
+    assert sql_add.kind == "AddField" and sql_add.database_only and sql_add.parent is runsql
+    assert sql_add.statement is runsql.statements[0] and sql_add.origin == "sql"
     assert add.state_only and add.parent is runsql
     assert add.after is not None and add.after.field("x") is not None
     assert "x" in analysis.replayer.state.models[("a", "a")].fields

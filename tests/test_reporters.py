@@ -17,6 +17,7 @@ from safemigrate.reporters.github import escape_data, escape_property
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "json-schema-v1.json"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
+OPTIONAL_FINDING_KEYS = {"sql"}
 FINDING_KEYS = {
     "rule",
     "name",
@@ -35,7 +36,7 @@ FINDING_KEYS = {
     "page",
     "notes",
 }
-SUMMARY_KEYS = {"errors", "warnings", "migrations_checked", "migrations_loaded", "notes"}
+SUMMARY_KEYS = {"errors", "warnings", "migrations_checked", "migrations_loaded", "notes", "suppressed", "baselined"}
 
 
 def make_finding(**overrides: Any) -> Finding:
@@ -220,6 +221,8 @@ def test_json_structure() -> None:
         "migrations_checked": 14,
         "migrations_loaded": 31,
         "notes": ["2 migrations of external apps were loaded but not checked"],
+        "suppressed": 0,
+        "baselined": 0,
     }
     for item in data["findings"]:
         assert set(item) == FINDING_KEYS
@@ -246,7 +249,8 @@ def test_json_warnings_as_errors_keeps_severity() -> None:
 def test_json_schema_matches_vocabularies() -> None:
     schema = load_schema()
     finding = schema["$defs"]["finding"]
-    assert set(finding["required"]) == FINDING_KEYS == set(finding["properties"])
+    # Optional keys appear only where they apply (sql: accurate mode with --database).
+    assert set(finding["required"]) == FINDING_KEYS == set(finding["properties"]) - OPTIONAL_FINDING_KEYS
     assert set(schema["properties"]["summary"]["required"]) == SUMMARY_KEYS
     assert finding["properties"]["severity"]["enum"] == [s.value for s in Severity]
     assert finding["properties"]["category"]["enum"] == [c.value for c in Category]

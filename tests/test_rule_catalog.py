@@ -14,8 +14,13 @@ from tests.rule_examples import PAGES, Page, lint_migrations
 
 RULES = sorted(REGISTRY.values(), key=lambda r: r.id)
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
-# Rules about the graph or about code the engine can't read have no single-migration example.
-GRAPH_RULES = {"multiple-leaf-migrations", "dependency-cycle", "missing-dependency"}
+# Rules about the graph, or about history (--since: tests/test_since.py checks their pages), have no
+# single-migration example.
+NON_MIGRATION_EXAMPLES = {
+    "multiple-leaf-migrations", "dependency-cycle", "missing-dependency", "edited-migration", "deleted-migration",
+    # Accurate mode only: tests/test_accurate_mode.py checks their pages with the project loaded by Django.
+    "missing-migration", "migration-routed-nowhere",
+}
 
 
 def test_every_rule_has_a_page_and_every_page_a_rule() -> None:
@@ -50,14 +55,16 @@ def test_page_structure(rule) -> None:  # type: ignore[no-untyped-def]
         assert page.section(title).strip(), f"{page.path.name}: missing or empty section {title!r}"
 
 
-@pytest.mark.parametrize("rule", [r for r in RULES if r.name not in GRAPH_RULES], ids=lambda r: r.id)
+@pytest.mark.parametrize("rule", [r for r in RULES if r.name not in NON_MIGRATION_EXAMPLES], ids=lambda r: r.id)
 def test_page_example_is_flagged_and_use_instead_is_clean(rule, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     page = Page(PAGES / f"{rule.name}.md", (PAGES / f"{rule.name}.md").read_text(encoding="utf-8"))
     bad = page.migrations("Example")
     good = page.migrations("Use instead")
     assert bad, f"{page.path.name}: no python example"
     assert good, f"{page.path.name}: no python 'use instead'"
-    flagged = lint_migrations(tmp_path / "bad", bad)
+    config = page.config()  # a page about one database says which ("checked with `database = ...`")
+    assert rule.runs_on(config.target), f"{page.path.name}: its examples are checked with a database the rule skips"
+    flagged = lint_migrations(tmp_path / "bad", bad, config=config)
     assert rule.id in {f.rule for f in flagged}, f"{rule.id} example not flagged: {flagged}"
-    clean = lint_migrations(tmp_path / "good", good)
+    clean = lint_migrations(tmp_path / "good", good, config=config)
     assert clean == [], f"{rule.id} 'use instead' is not clean: {[(f.rule, f.message) for f in clean]}"

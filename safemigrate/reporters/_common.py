@@ -23,7 +23,7 @@ def summary_line(report: Report) -> str:
     """``Found 3 errors and 1 warning in 2 of 14 migrations.`` or ``All checks passed: ...``."""
     checked = report.migrations_checked
     if not report.findings:
-        return f"All checks passed: {plural(checked, 'migration')} checked."
+        return f"All checks passed: {plural(checked, 'migration')} checked{hidden_counts(report)}."
     errors, warnings = report.error_count, report.warning_count
     parts = []
     if errors:
@@ -32,7 +32,17 @@ def summary_line(report: Report) -> str:
         parts.append(plural(warnings, "warning"))
     counted = " and ".join(parts)
     noun = "migration" if checked == 1 else "migrations"
-    return f"Found {counted} in {migrations_with_findings(report)} of {checked} {noun}."
+    return f"Found {counted} in {migrations_with_findings(report)} of {checked} {noun}{hidden_counts(report)}."
+
+
+def hidden_counts(report: Report) -> str:
+    """`` (2 suppressed, 5 hidden by the baseline)``, or nothing when no finding was hidden."""
+    parts = []
+    if report.suppressed:
+        parts.append(f"{report.suppressed} suppressed")
+    if report.baselined:
+        parts.append(f"{report.baselined} hidden by the baseline")
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def explain_hint(finding: Finding) -> str:

@@ -17,7 +17,7 @@ SCHEMA_VERSION = 1
 
 
 def finding_to_dict(report: Report, finding: Finding) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "rule": finding.rule,
         "name": finding.name,
         "severity": finding.severity.value,
@@ -35,6 +35,9 @@ def finding_to_dict(report: Report, finding: Finding) -> dict[str, Any]:
         "page": finding.page,
         "notes": list(finding.notes),
     }
+    if finding.sql:  # accurate mode with --database only
+        out["sql"] = list(finding.sql)
+    return out
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
@@ -48,6 +51,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "migrations_checked": report.migrations_checked,
             "migrations_loaded": report.migrations_loaded,
             "notes": list(report.notes),
+            "suppressed": report.suppressed,
+            "baselined": report.baselined,
         },
     }
 

@@ -32,6 +32,7 @@ def render_finding(report: Report, finding: Finding, color: bool) -> str:
     rule = _paint(finding.rule, RED if report.is_error(finding) else YELLOW, color)
     lines = [f"{location} {rule} [{finding.name}] {finding.message}"]
     lines.extend(f"  note: {note}" for note in finding.notes)
+    lines.extend(f"  sql: {line}" for statement in finding.sql for line in statement.splitlines())
     if finding.help:
         lines.append(f"  help: {finding.help}")
     lines.append(_paint(f"  see: {explain_hint(finding)}", DIM, color))

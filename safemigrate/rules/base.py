@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from safemigrate.context import AppGraphProblem, MigrationContext, OperationContext, ProjectContext
 from safemigrate.findings import Category, Finding, Phase, Severity
+from safemigrate.target import Target
 
 RULE_PREFIX = "ZDM"
 REGISTRY: dict[str, Rule] = {}
@@ -28,6 +29,13 @@ class Rule:
     fix_command: ClassVar[str | None] = None  # the command that produces the safe form
     # check_operation is only called for these operation classes (and subclasses); None means all.
     operation_types: ClassVar[tuple[type, ...] | None] = None
+    # The databases (Target.vendor) whose migrations the rule judges; None means every one. A rule about
+    # PostgreSQL's locks says nothing about MySQL, whose own rules judge the same operation there.
+    vendors: ClassVar[frozenset[str] | None] = None
+    # Whether check_operation also judges the statements of a RunSQL's reverse_sql, as a rollback runs them.
+    # None: rules about locks and rewrites do (a rollback that locks a busy table stalls it all the same);
+    # rules about old code don't (a rollback undoes what the release being rolled back relied on).
+    judges_rollback: ClassVar[bool | None] = None
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -44,6 +52,17 @@ class Rule:
     def applies_to(cls, operation_type: type) -> bool:
         return cls.operation_types is None or issubclass(operation_type, cls.operation_types)
 
+    @classmethod
+    def checks_rollback(cls) -> bool:
+        if cls.judges_rollback is not None:
+            return cls.judges_rollback
+        return cls.category in (Category.LOCKING, Category.REWRITE)
+
+    @classmethod
+    def runs_on(cls, target: Target) -> bool:
+        """Whether the rule judges migrations that deploy to ``target``."""
+        return cls.vendors is None or target.vendor in cls.vendors
+
     # --- hooks -----------------------------------------------------------
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
         return iter(())
@@ -55,12 +74,28 @@ class Rule:
         return iter(())
 
     # --- building findings ----------------------------------------------
-    def at_operation(self, ctx: OperationContext, message: str, help: str, phase: Phase | None = None) -> Finding:
+    def at_operation(
+        self, ctx: OperationContext, message: str, help: str, phase: Phase | None = None, sql_help: str | None = None
+    ) -> Finding:
+        """A finding about an operation. For a RunSQL statement read as an operation (``ctx.statement``), the
+        message names the statement, ``sql_help`` (the fix in SQL) replaces ``help``, and a statement of
+        reverse_sql is a warning: it runs only on a rollback, which the operator starts and times."""
         m = ctx.migration
+        severity = self.severity
+        if ctx.statement is not None:
+            snippet = ctx.statement.short()
+            where = "In reverse_sql (runs on rollback), statement" if ctx.on_rollback else "RunSQL statement"
+            if snippet not in message:
+                message = f'{where} "{snippet}": {message}'
+            elif ctx.on_rollback:
+                message = f"In reverse_sql (runs on rollback): {message}"
+            help = sql_help or help
+            if ctx.on_rollback:
+                severity = Severity.WARNING
         return Finding(
             rule=self.id,
             name=self.name,
-            severity=self.severity,
+            severity=severity,
             category=self.category,
             phase=phase or ctx.phase,
             message=message,

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ from safemigrate.context import OperationContext
 from safemigrate.findings import Category, Finding, Severity
 from safemigrate.rules.base import Rule
 from safemigrate.schema import FieldInfo
+from safemigrate.vendors import POSTGRESQL
 
 # PostgreSQL column width of each integer field (all of them are smallint, integer or bigint).
 _INTEGER_BYTES = {
@@ -31,6 +33,8 @@ _REWRITE_HELP = (
 class _Change:
     message: str  # completes 'Changing column "x" of "t" ...'
     help: str
+    sql_help: str | None = None  # the fix when the change is a raw ALTER COLUMN ... TYPE
+    django_only: bool = False  # only Django's AlterField does it (a raw ALTER COLUMN ... TYPE doesn't)
 
 
 def _pg_type(info: FieldInfo) -> str:
@@ -53,6 +57,10 @@ def _decimal(info: FieldInfo) -> tuple[int | None, int | None]:
 
 def _rewrite(old: FieldInfo, new: FieldInfo) -> _Change | None:
     """How the column changes if PostgreSQL has to rewrite it (or rebuild an index under ACCESS EXCLUSIVE)."""
+    if not (old.django_class and new.django_class):
+        old_type, new_type = old.db_type, new.db_type  # known in accurate mode: the field's own db_type()
+        if old_type is not None and new_type is not None:
+            return _db_type_change(old_type, new_type)
     if not old.known or not new.known:
         return None  # a project field class: its column type isn't visible statically
     a, b = old.internal_type, new.internal_type
@@ -88,6 +96,26 @@ def _rewrite(old: FieldInfo, new: FieldInfo) -> _Change | None:
     return _Change(rewrites, _REWRITE_HELP)
 
 
+_DB_VARCHAR = re.compile(r"(?:varchar|character varying)\((\d+)\)")
+_DB_NUMERIC = re.compile(r"(?:numeric|decimal)\((\d+), ?(\d+)\)")
+
+
+def _db_type_change(old_type: str, new_type: str) -> _Change | None:
+    """A project or third-party field class, judged by the column types its db_type() returns."""
+    a, b = (" ".join(t.lower().split()) for t in (old_type, new_type))
+    if a == b:
+        return None
+    old_varchar, new_varchar = _DB_VARCHAR.fullmatch(a), _DB_VARCHAR.fullmatch(b)
+    if old_varchar and (b in ("text", "varchar", "character varying") or (
+        new_varchar and int(new_varchar[1]) >= int(old_varchar[1])
+    )):
+        return None  # a longer or unbounded varchar: catalog only
+    old_numeric, new_numeric = _DB_NUMERIC.fullmatch(a), _DB_NUMERIC.fullmatch(b)
+    if old_numeric and new_numeric and old_numeric[2] == new_numeric[2] and int(new_numeric[1]) >= int(old_numeric[1]):
+        return None  # more digits, same scale: catalog only
+    return _Change(f"from {old_type} to {new_type} rewrites the whole table and rebuilds every index", _REWRITE_HELP)
+
+
 def _string_change(old: FieldInfo, new: FieldInfo, rewrites: str) -> _Change | None:
     old_text, new_text = old.internal_type == _TEXT, new.internal_type == _TEXT
     if old_text and new_text:
@@ -101,6 +129,9 @@ def _string_change(old: FieldInfo, new: FieldInfo, rewrites: str) -> _Change | N
             f"Keep the column type: change the field in the state only (SeparateDatabaseAndState) and enforce "
             f'the limit with a CHECK (char_length("{old.column}") <= {new.max_length}) constraint added NOT VALID, '
             "then VALIDATE it in a later migration (no rewrite, no long lock).",
+            f'Keep the column type and enforce the limit with a CHECK (char_length("{old.column}") <= '
+            f"{new.max_length}) constraint added NOT VALID, then VALIDATE it in a later migration (no rewrite, no "
+            "long lock).",
         )
     if old_text or (not new_text and new.max_length is None):
         return None  # text -> unbounded varchar, or varchar(n) -> unbounded varchar: catalog only
@@ -110,6 +141,7 @@ def _string_change(old: FieldInfo, new: FieldInfo, rewrites: str) -> _Change | N
             "Change the type with RunSQL `ALTER TABLE ... ALTER COLUMN ... TYPE text` inside "
             "SeparateDatabaseAndState, with the AlterField in state_operations: varchar to text is a catalog "
             'change on PostgreSQL and keeps the existing "_like" index.',
+            django_only=True,
         )
     return None  # varchar -> text without an index: catalog only
 
@@ -126,6 +158,7 @@ class ColumnTypeChangeRewritesTable(Rule):
     name = "column-type-change-rewrites-table"
     severity = Severity.ERROR
     category = Category.REWRITE
+    vendors = POSTGRESQL  # PostgreSQL's locks: MySQL/MariaDB have their own rules, SQLite is for development
     operation_types = (ops.AlterField,)
     summary = "Changing a column's type rewrites the table (or rebuilds an index) under ACCESS EXCLUSIVE"
 
@@ -139,11 +172,12 @@ class ColumnTypeChangeRewritesTable(Rule):
         if old is None or new is None or old.is_m2m or new.is_m2m:
             return
         change = _rewrite(old, new)
-        if change is None:
+        if change is None or (change.django_only and ctx.statement is not None):
             return
         yield self.at_operation(
             ctx,
             f'Changing column "{old.column}" of "{ctx.before.table}" {change.message} under ACCESS EXCLUSIVE, '
             "blocking reads and writes until the migration commits.",
             change.help,
+            sql_help=change.sql_help,
         )

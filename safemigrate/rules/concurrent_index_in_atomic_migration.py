@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 
@@ -9,9 +10,13 @@ from safemigrate.context import OperationContext
 from safemigrate.findings import Category, Finding, Severity
 from safemigrate.rules._operations import is_operation
 from safemigrate.rules.base import Rule
+from safemigrate.vendors import POSTGRESQL
 
 CONCURRENT_OPERATIONS = ("AddIndexConcurrently", "RemoveIndexConcurrently")
-_CONCURRENT_SQL = re.compile(r"^\s*(CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+INDEX|REINDEX(\s+\w+)?)\s+CONCURRENTLY\b", re.I)
+_CONCURRENT_SQL = re.compile(
+    r"^\s*((CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+INDEX|REINDEX(\s+\w+)?)\s+CONCURRENTLY\b|REINDEX\s*\([^)]*\bCONCURRENTLY\b)",
+    re.I,
+)
 
 
 class ConcurrentIndexInAtomicMigration(Rule):
@@ -19,11 +24,12 @@ class ConcurrentIndexInAtomicMigration(Rule):
     name = "concurrent-index-in-atomic-migration"
     severity = Severity.ERROR
     category = Category.LOCKING
+    vendors = POSTGRESQL  # PostgreSQL's locks: MySQL/MariaDB have their own rules, SQLite is for development
     summary = "A concurrent index operation in an atomic migration fails when the migration runs"
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
-        if not ctx.migration.atomic or ctx.state_only:
-            return
+        if not ctx.migration.atomic or ctx.state_only or ctx.statement is not None:
+            return  # a RunSQL's statements are judged below, on the RunSQL itself
         op = ctx.operation
         help = (
             f"Set `atomic = False` on migration {ctx.migration.name} and keep this operation alone in it, so a "
@@ -40,13 +46,19 @@ class ConcurrentIndexInAtomicMigration(Rule):
                 help,
             )
         elif isinstance(op, ops.RunSQL):
-            for statement in ctx.statements:
-                if _CONCURRENT_SQL.match(statement.text):
-                    first = " ".join(statement.text.split()[:4])
-                    yield self.at_operation(
-                        ctx,
-                        f'RunSQL "{first} ..." runs inside the migration\'s transaction, and PostgreSQL fails it '
-                        'with "cannot run inside a transaction block", so the migration fails.',
-                        help,
-                    )
-                    return
+            for statements, rollback in ((ctx.statements, False), (ctx.reverse_statements, True)):
+                statement = next((s for s in statements if _CONCURRENT_SQL.match(s.text)), None)
+                if statement is None:
+                    continue
+                first = " ".join(statement.text.split()[:4])
+                finding = self.at_operation(
+                    ctx,
+                    f'RunSQL "{first} ..." runs inside the migration\'s transaction, and PostgreSQL fails it '
+                    f'with "cannot run inside a transaction block", so the {"rollback" if rollback else "migration"} '
+                    "fails.",
+                    help,
+                )
+                if rollback:  # like every reverse_sql finding: a warning, the rollback is the operator's call
+                    message = "In reverse_sql (runs on rollback): " + finding.message
+                    finding = dataclasses.replace(finding, severity=Severity.WARNING, message=message)
+                yield finding

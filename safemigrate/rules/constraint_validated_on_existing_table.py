@@ -10,6 +10,7 @@ from safemigrate.findings import Category, Finding, Phase, Severity
 from safemigrate.rules._operations import adds_foreign_key_constraint, is_operation
 from safemigrate.rules.base import Rule
 from safemigrate.schema import FieldInfo
+from safemigrate.vendors import POSTGRESQL
 
 CHECK_HELP = (
     "Add it with django.contrib.postgres.operations.AddConstraintNotValid (a brief lock, existing rows not "
@@ -40,6 +41,7 @@ class ConstraintValidatedOnExistingTable(Rule):
     name = "constraint-validated-on-existing-table"
     severity = Severity.ERROR
     category = Category.LOCKING
+    vendors = POSTGRESQL  # PostgreSQL's locks: MySQL/MariaDB have their own rules, SQLite is for development
     summary = "Adding a CHECK or FOREIGN KEY constraint to an existing table validates every row under a blocking lock"
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
@@ -52,14 +54,17 @@ class ConstraintValidatedOnExistingTable(Rule):
         if isinstance(op, ops.AddField):
             field = after.field(op.name)
             if field is not None and adds_foreign_key_constraint(None, field):
+                index = " and builds the column's index" if field.db_index else ""
                 yield self.at_operation(
                     ctx,
                     f'Adding foreign key "{field.column}" to "{table}" runs ADD COLUMN ... REFERENCES, which holds '
                     f'ACCESS EXCLUSIVE on "{table}" and SHARE ROW EXCLUSIVE on the table of {field.related_model} '
-                    "(writes to it blocked), checks the existing rows and builds the column's index while those "
-                    "locks are held.",
+                    f"(writes to it blocked), checks the existing rows{index} while those locks are held.",
                     self._fk_help(field, table),
                     phase=Phase.PRE_DEPLOY,
+                    sql_help=f"Add the column without REFERENCES, then ALTER TABLE {table} ADD CONSTRAINT ... FOREIGN "
+                    f"KEY ({field.column}) REFERENCES ... NOT VALID, and VALIDATE CONSTRAINT in a later migration "
+                    "(SHARE UPDATE EXCLUSIVE: reads and writes continue).",
                 )
         elif isinstance(op, ops.AlterField):
             old, new = before.field(op.name), after.field(op.name)
@@ -71,7 +76,7 @@ class ConstraintValidatedOnExistingTable(Rule):
                     f"on the table of {new.related_model} (writes to both blocked).",
                     self._fk_help(new, table),
                 )
-            elif old is not None and new is not None and _recreates_foreign_key(old, new):
+            elif old is not None and new is not None and ctx.statement is None and _recreates_foreign_key(old, new):
                 yield self.at_operation(
                     ctx,
                     f'AlterField on foreign key "{old.column}" of "{table}" makes Django drop its FOREIGN KEY '
@@ -82,14 +87,33 @@ class ConstraintValidatedOnExistingTable(Rule):
                 )
         elif isinstance(op, ops.AddConstraint):
             constraint = op.constraint
-            if not is_operation(constraint, "CheckConstraint") or is_operation(op, "AddConstraintNotValid"):
+            if is_operation(op, "AddConstraintNotValid"):
                 return
+            sql_help = (
+                f"Add it with NOT VALID (a brief lock, existing rows not checked), then run ALTER TABLE {table} "
+                f"VALIDATE CONSTRAINT {constraint.name} in a later migration (SHARE UPDATE EXCLUSIVE: reads and "
+                "writes continue)."
+            )
+            if is_operation(constraint, "ForeignKeyConstraint"):  # only raw SQL adds one without a field
+                yield self.at_operation(
+                    ctx,
+                    f'It adds foreign key "{constraint.name}" to "{table}" without NOT VALID: ADD CONSTRAINT ... '
+                    f'FOREIGN KEY checks every existing row while holding SHARE ROW EXCLUSIVE on "{table}" and on '
+                    f'"{getattr(constraint, "to_table", "?")}" (writes to both blocked).',
+                    sql_help,
+                    phase=Phase.POST_DEPLOY,
+                )
+                return
+            if not is_operation(constraint, "CheckConstraint"):
+                return
+            subject = "It" if ctx.statement else f'AddConstraint of check "{constraint.name}"'
             yield self.at_operation(
                 ctx,
-                f'AddConstraint of check "{constraint.name}" runs ALTER TABLE "{table}" ADD CONSTRAINT ... CHECK, '
+                f'{subject} runs ALTER TABLE "{table}" ADD CONSTRAINT ... CHECK, '
                 "which scans every row under an ACCESS EXCLUSIVE lock (reads and writes blocked) to validate it.",
                 CHECK_HELP.format(model=op.model_name, name=constraint.name),
                 phase=Phase.POST_DEPLOY,
+                sql_help=sql_help,
             )
         elif is_operation(op, "ValidateConstraint") and ctx.migration.atomic:
             name = getattr(op, "name", None)
@@ -102,6 +126,8 @@ class ConstraintValidatedOnExistingTable(Rule):
                     "Move the ValidateConstraint into a later migration, so it runs in its own transaction under "
                     "SHARE UPDATE EXCLUSIVE only.",
                     phase=Phase.POST_DEPLOY,
+                    sql_help="Move the VALIDATE CONSTRAINT into a later migration, so it runs in its own transaction "
+                    "under SHARE UPDATE EXCLUSIVE only.",
                 )
 
     @staticmethod
@@ -115,7 +141,7 @@ class ConstraintValidatedOnExistingTable(Rule):
 
     @staticmethod
     def _added_not_valid_here(ctx: OperationContext, name: object) -> bool:
-        for earlier in ctx.migration.operations:
+        for earlier in ctx.sequence:
             if earlier is ctx:
                 return False
             if (

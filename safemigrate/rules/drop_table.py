@@ -6,6 +6,7 @@ from django.db.migrations import operations as ops
 
 from safemigrate.context import OperationContext
 from safemigrate.findings import Category, Finding, Phase, Severity
+from safemigrate.rules._operations import unknown_to_code
 from safemigrate.rules.base import Rule
 
 
@@ -22,17 +23,25 @@ class DropTable(Rule):
             return
         if not ctx.model_known or ctx.before is None or not ctx.before.has_table:
             return
+        if ctx.migration.declared_phase is Phase.POST_DEPLOY:
+            return  # declared post-deploy: no code left queries the table (the contract step done right)
+        if unknown_to_code(ctx):
+            return  # already gone from Django's state: the running code no longer queries it
         table = ctx.before.table
         m2m = [f.name for f in ctx.before.fields.values() if f.is_m2m and _auto_through(f.field)]
         also = f" (and the join tables of {', '.join(m2m)})" if m2m else ""
+        model = ctx.code_before.name if ctx.code_before is not None else op.name
         yield self.at_operation(
             ctx,
             f'Dropping table "{table}"{also}: code deployed before this migration still queries '
-            f'model "{op.name}", and every query fails as soon as the table is gone.',
+            f'model "{model}", and every query fails as soon as the table is gone.',
             f'Delete the model in two releases: first remove "{op.name}" from the code and from the state only '
             "(SeparateDatabaseAndState(state_operations=[DeleteModel(...)])), then drop the table in a later "
             f"release's post-deploy migration (RunSQL 'DROP TABLE {table}').",
             phase=Phase.POST_DEPLOY,
+            sql_help=f'Drop the table in two releases: first remove "{model}" from the code and from Django\'s state '
+            "only (SeparateDatabaseAndState(state_operations=[DeleteModel(...)])), then run this DROP TABLE in a "
+            "later release's post-deploy migration.",
         )
 
 

@@ -10,9 +10,14 @@ from safemigrate.findings import Category, Finding, Severity
 from safemigrate.rules._operations import adds_foreign_key_constraint, is_operation
 from safemigrate.rules.base import Rule
 from safemigrate.schema import FieldInfo, ModelInfo
+from safemigrate.vendors import POSTGRESQL
 
 SHARE = "a SHARE lock that blocks every write to the table for the whole build"
 ACCESS_EXCLUSIVE = "an ACCESS EXCLUSIVE lock that blocks reads and writes for the whole build"
+SQL_CONCURRENTLY = (
+    "Use CREATE INDEX CONCURRENTLY, alone in a migration with `atomic = False` (SHARE UPDATE EXCLUSIVE: reads and "
+    "writes continue)."
+)
 CONCURRENTLY = (
     "Add the index with django.contrib.postgres.operations.AddIndexConcurrently, alone in a migration "
     "with `atomic = False` (CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE: reads and writes continue)."
@@ -36,6 +41,14 @@ def _unique_help(table: str, columns: list[str], operation: str, name: str | Non
     )
 
 
+def _sql_unique_help(table: str, columns: list[str], name: str) -> str:
+    return (
+        f"Build the index first, in a migration with `atomic = False`: CREATE UNIQUE INDEX CONCURRENTLY {name} ON "
+        f"{table} ({', '.join(columns)}); then ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE USING INDEX {name} "
+        "(a brief lock)."
+    )
+
+
 def _plain_index(field: FieldInfo) -> bool:
     """Whether Django gives the column a plain (non-unique) index: db_index=True without unique."""
     return field.db_index and not field.unique
@@ -51,6 +64,7 @@ class IndexCreatedWithoutConcurrently(Rule):
     name = "index-created-without-concurrently"
     severity = Severity.ERROR
     category = Category.LOCKING
+    vendors = POSTGRESQL  # PostgreSQL's locks: MySQL/MariaDB have their own rules, SQLite is for development
     summary = "Building an index on an existing table without CONCURRENTLY blocks writes for the whole build"
     operation_types = (
         ops.AddIndex,
@@ -71,10 +85,12 @@ class IndexCreatedWithoutConcurrently(Rule):
         if isinstance(op, ops.AddIndex):
             if is_operation(op, "AddIndexConcurrently"):
                 return
+            subject = "It" if ctx.statement else "AddIndex"
             yield self.at_operation(
                 ctx,
-                f'AddIndex builds index "{op.index.name}" on "{table}" with a plain CREATE INDEX, holding {SHARE}.',
+                f'{subject} builds index "{op.index.name}" on "{table}" with a plain CREATE INDEX, holding {SHARE}.',
                 CONCURRENTLY,
+                sql_help=SQL_CONCURRENTLY,
             )
         elif isinstance(op, ops.AddField):
             yield from self._add_field(ctx, op, after.field(op.name), table)
@@ -109,11 +125,14 @@ class IndexCreatedWithoutConcurrently(Rule):
                     "state_operations hold the AddConstraint, alone in a migration with `atomic = False`.",
                 )
             else:
+                subject = "It" if ctx.statement else f'UniqueConstraint "{constraint.name}"'
+                columns = _columns(after, constraint.fields)
                 yield self.at_operation(
                     ctx,
-                    f'UniqueConstraint "{constraint.name}" runs ALTER TABLE "{table}" ADD CONSTRAINT ... UNIQUE, '
+                    f'{subject} runs ALTER TABLE "{table}" ADD CONSTRAINT ... UNIQUE, '
                     f"which builds its index holding {ACCESS_EXCLUSIVE}.",
-                    _unique_help(table, _columns(after, constraint.fields), "AddConstraint", constraint.name),
+                    _unique_help(table, columns, "AddConstraint", constraint.name),
+                    sql_help=_sql_unique_help(table, columns, constraint.name),
                 )
 
     def _add_field(
@@ -129,10 +148,12 @@ class IndexCreatedWithoutConcurrently(Rule):
         if field.unique:
             yield self.at_operation(
                 ctx,
-                f'Adding "{column}" to "{table}" with unique=True runs ADD COLUMN ... UNIQUE, which builds the '
-                f"unique index holding {ACCESS_EXCLUSIVE}.",
+                f'Adding "{column}" to "{table}" with {"UNIQUE" if ctx.statement else "unique=True"} runs ADD COLUMN '
+                f"... UNIQUE, which builds the unique index holding {ACCESS_EXCLUSIVE}.",
                 "Add the field without unique=True, then make it unique in a later migration: "
                 + _unique_help(table, [column], "AlterField that sets unique=True"),
+                sql_help="Add the column without UNIQUE, then make it unique in a later migration: "
+                + _sql_unique_help(table, [column], f"{table}_{column}_key"),
             )
             return
         option = "db_index=True (a ForeignKey's default)" if field.is_foreign_key else "db_index=True"

@@ -8,6 +8,8 @@ from safemigrate.context import OperationContext
 from safemigrate.findings import Category, Finding, Severity
 from safemigrate.rules._operations import is_operation
 from safemigrate.rules.base import Rule
+from safemigrate.sqlops import UNKNOWN_TABLE
+from safemigrate.vendors import POSTGRESQL
 
 LOCK = (
     "takes an ACCESS EXCLUSIVE lock on the table, so it blocks reads as well as writes, and every query "
@@ -24,6 +26,7 @@ class IndexDroppedWithoutConcurrently(Rule):
     name = "index-dropped-without-concurrently"
     severity = Severity.ERROR
     category = Category.LOCKING
+    vendors = POSTGRESQL  # PostgreSQL's locks: MySQL/MariaDB have their own rules, SQLite is for development
     summary = "Dropping an index on an existing table without CONCURRENTLY blocks reads and writes"
     operation_types = (ops.RemoveIndex, ops.AlterField, ops.AlterIndexTogether)
 
@@ -37,10 +40,14 @@ class IndexDroppedWithoutConcurrently(Rule):
         if isinstance(op, ops.RemoveIndex):
             if is_operation(op, "RemoveIndexConcurrently"):
                 return
+            subject = "It" if ctx.statement else "RemoveIndex"
+            of = "" if table == UNKNOWN_TABLE else f' of "{table}"'  # a raw DROP INDEX of an index nothing named
             yield self.at_operation(
                 ctx,
-                f'RemoveIndex drops index "{op.name}" of "{table}" with a plain DROP INDEX, which {LOCK}.',
+                f'{subject} drops index "{op.name}"{of} with a plain DROP INDEX, which {LOCK}.',
                 CONCURRENTLY,
+                sql_help="Use DROP INDEX CONCURRENTLY, alone in a migration with `atomic = False` (SHARE UPDATE "
+                "EXCLUSIVE: reads and writes continue).",
             )
         elif isinstance(op, ops.AlterField):
             old, new = before.field(op.name), after.field(op.name)

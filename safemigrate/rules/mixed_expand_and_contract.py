@@ -22,6 +22,8 @@ def _steps(migration: MigrationContext) -> list[OperationContext]:
 
 
 def _describe(ctx: OperationContext) -> str:
+    if ctx.statement is not None:  # a RunSQL statement read as an operation (sqlops)
+        return f'RunSQL "{ctx.statement.short()}" (operations[{ctx.index}])'
     where = f"operations[{ctx.index}]"
     if ctx.parent is not None:
         where += " database_operations"

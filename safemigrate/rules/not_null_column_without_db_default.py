@@ -16,6 +16,7 @@ class NotNullColumnWithoutDbDefault(Rule):
     category = Category.BACKWARD_INCOMPATIBLE
     summary = "Adding a NOT NULL column with no database default breaks old code's INSERTs"
     fix_command = "safemigrate scaffold add-field (planned)"
+    judges_rollback = True  # a reverse_sql that adds the column back fails on a non-empty table too
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
         op = ctx.operation
@@ -35,4 +36,7 @@ class NotNullColumnWithoutDbDefault(Rule):
             "and old code's INSERTs, which don't name the column, fail.",
             "Use db_default= (Django 5.0+) so the database fills it, or add it with null=True, backfill, "
             "then make it NOT NULL in a later migration.",
+            sql_help="Give the column a constant DEFAULT (ADD COLUMN ... DEFAULT <constant> NOT NULL: the database "
+            "fills the existing rows and old code's INSERTs, without a rewrite), or add it NULL, backfill it, and "
+            "enforce NOT NULL in a later migration.",
         )

@@ -6,6 +6,7 @@ from django.db.migrations import operations as ops
 
 from safemigrate.context import OperationContext
 from safemigrate.findings import Category, Finding, Phase, Severity
+from safemigrate.rules._operations import unknown_to_code
 from safemigrate.rules.base import Rule
 from safemigrate.schema import FieldInfo
 
@@ -26,14 +27,14 @@ class RenameColumn(Rule):
         if isinstance(op, ops.RenameField):
             old = ctx.before.field(op.old_name)
             new = ctx.after.field(op.new_name)
-            how = f'RenameField "{op.old_name}" to "{op.new_name}"'
+            how = "It" if ctx.statement else f'RenameField "{op.old_name}" to "{op.new_name}"'
         elif isinstance(op, ops.AlterField):
             old = ctx.before.field(op.name)
             new = ctx.after.field(op.name)
             how = f'AlterField of "{op.name}" (db_column changed)'
         else:
             return
-        if old is None or new is None:
+        if old is None or new is None or unknown_to_code(ctx, old):
             return
         table = ctx.before.table
         if old.is_m2m and new.is_m2m:
@@ -56,6 +57,8 @@ class RenameColumn(Rule):
             f'Keep the column: set db_column="{old.column}" on the field so the rename emits no SQL; or add the '
             f'new column, write both, backfill, switch reads, and drop "{old.column}" in a later release.',
             phase=Phase.MIXED,
+            sql_help=f'Keep "{old.column}": add the new column, have the code write both, backfill it in batches, '
+            f'switch reads to it, and drop "{old.column}" in a later release, once no old code runs.',
         )
 
 

@@ -6,6 +6,7 @@ from django.db.migrations import operations as ops
 
 from safemigrate.context import OperationContext
 from safemigrate.findings import Category, Finding, Phase, Severity
+from safemigrate.rules._operations import unknown_to_code
 from safemigrate.rules.base import Rule
 
 
@@ -23,13 +24,13 @@ class RenameTable(Rule):
         if ctx.state_only or not ctx.existing_table or not ctx.model_known:
             return
         before, after = ctx.before, ctx.after
-        if before is None or after is None or not before.has_table:
+        if before is None or after is None or not before.has_table or unknown_to_code(ctx):
             return
         if before.table != after.table:
             how = (
                 f'RenameModel "{op.old_name}" to "{op.new_name}"'
                 if isinstance(op, ops.RenameModel)
-                else f'AlterModelTable of "{op.name}"'
+                else ("It" if ctx.statement else f'AlterModelTable of "{op.name}"')
             )
             yield self.at_operation(
                 ctx,
@@ -39,6 +40,8 @@ class RenameTable(Rule):
                 "the same name emits no SQL), then rename the model; or create the new table, write to both, "
                 "backfill, switch reads, and drop the old table in a later release.",
                 phase=Phase.MIXED,
+                sql_help=f'Keep "{before.table}": create the new table, have the code write to both, backfill, '
+                "switch reads, and drop the old table in a later release, once no old code runs.",
             )
             return
         if isinstance(op, ops.RenameModel):

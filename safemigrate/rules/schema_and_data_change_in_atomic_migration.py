@@ -9,6 +9,7 @@ from safemigrate.context import MigrationContext, OperationContext
 from safemigrate.findings import Category, Finding, Severity
 from safemigrate.rules.base import Rule
 from safemigrate.schema import FieldInfo
+from safemigrate.vendors import POSTGRESQL
 
 # Operations that never emit SQL.
 _NO_SQL = (ops.AlterModelOptions, ops.AlterModelManagers)
@@ -26,6 +27,7 @@ class SchemaAndDataChangeInAtomicMigration(Rule):
     name = "schema-and-data-change-in-atomic-migration"
     severity = Severity.ERROR
     category = Category.LOCKING
+    vendors = POSTGRESQL  # PostgreSQL's locks: MySQL/MariaDB have their own rules, SQLite is for development
     summary = "A data change shares a transaction with a schema change, holding its locks for the whole backfill"
 
     def check_migration(self, migration: MigrationContext) -> Iterator[Finding]:
@@ -82,6 +84,8 @@ def _schema_change(ctx: OperationContext, created: set[str]) -> str | None:
     op = ctx.operation
     if ctx.state_only or isinstance(op, (ops.SeparateDatabaseAndState, ops.RunPython, *_NO_SQL)):
         return None
+    if ctx.statement is not None:
+        return None  # a RunSQL statement: the RunSQL itself stands for it
     if isinstance(op, ops.RunSQL):
         ddl = [s.kind for s in ctx.statements if s.is_ddl]
         return f"RunSQL ({ddl[0]})" if ddl else None

@@ -9,6 +9,7 @@ from django.db.migrations import operations as ops
 from safemigrate.context import OperationContext
 from safemigrate.findings import Category, Finding, Severity
 from safemigrate.rules.base import Rule
+from safemigrate.vendors import POSTGRESQL
 
 # Expression classes whose SQL is a VOLATILE function (Django's own, and common project spellings).
 VOLATILE_CLASSES = frozenset({"RandomUUID", "GenRandomUUID", "Random", "UUID4", "UUID7"})
@@ -59,6 +60,7 @@ class VolatileDbDefaultRewritesTable(Rule):
     name = "volatile-db-default-rewrites-table"
     severity = Severity.ERROR
     category = Category.REWRITE
+    vendors = POSTGRESQL  # PostgreSQL's locks: MySQL/MariaDB have their own rules, SQLite is for development
     operation_types = (ops.AddField,)
     summary = "Adding a column with a volatile db_default rewrites the whole table under ACCESS EXCLUSIVE"
 
@@ -82,5 +84,8 @@ class VolatileDbDefaultRewritesTable(Rule):
             "every index under ACCESS EXCLUSIVE, blocking reads and writes for the whole rewrite.",
             f'Add "{field.column}" with null=True and no db_default (or a constant one), set the volatile '
             "db_default in a later AlterField (only new rows get it, no rewrite), backfill the existing rows in "
+            "batches in a migration with `atomic = False`, then make the column NOT NULL in a later release.",
+            sql_help=f'Add "{field.column}" NULL without the volatile DEFAULT, then ALTER COLUMN ... SET DEFAULT '
+            f"{volatile}() in a later statement (only new rows get it, no rewrite), backfill the existing rows in "
             "batches in a migration with `atomic = False`, then make the column NOT NULL in a later release.",
         )

@@ -9,11 +9,13 @@ an inert placeholder; nothing from the project is imported or run.
 from __future__ import annotations
 
 import ast
+import enum
 import inspect
 import operator
 from collections.abc import Callable
 from typing import Any
 
+from django.db.migrations.operations import RunSQL
 from django.db.migrations.operations.base import Operation
 
 from safemigrate.context import FunctionFacts
@@ -26,6 +28,7 @@ from safemigrate.source.placeholders import (
     make_placeholder_field,
 )
 from safemigrate.source.resolve import SAFE_BUILTINS, Resolver
+from safemigrate.sqlfacts import sql_texts
 
 _BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
@@ -234,10 +237,60 @@ class ModuleEvaluator:
                 result = PlaceholderCall(_callable_path(func), tuple(args), kwargs)
         if isinstance(result, Operation):
             result.safemigrate_location = (node.lineno, node.col_offset + 1)
+            if isinstance(result, RunSQL):
+                self._sql_locations(result, node)
         elif isinstance(result, PlaceholderCall):
             # Kept so a third-party operation built from it reports its own line.
             result.location = (node.lineno, node.col_offset + 1)
         return result
+
+    def _sql_locations(self, operation: RunSQL, node: ast.Call) -> None:
+        """Where each SQL text of a RunSQL's ``sql`` and ``reverse_sql`` starts, so a finding about one
+        statement can point at its own line (the string's line plus the statement's line offset)."""
+        for position, keyword, attribute in ((0, "sql", "sql"), (1, "reverse_sql", "reverse_sql")):
+            arg = node.args[position] if len(node.args) > position else None
+            arg = arg or next((k.value for k in node.keywords if k.arg == keyword), None)
+            if arg is None:
+                continue
+            locations = self._string_locations(arg, 0)
+            if locations is not None and len(locations) == len(sql_texts(getattr(operation, attribute, None))):
+                setattr(operation, f"safemigrate_{attribute}_locations", locations)
+
+    def _string_locations(self, node: ast.expr, depth: int) -> list[tuple[int, int]] | None:
+        """(line, column) of each SQL text in a RunSQL argument, in ``sql_texts`` order."""
+        if isinstance(node, ast.Name) and node.id in self.assigns and depth < 5:
+            return self._string_locations(self.assigns[node.id], depth + 1)
+        if isinstance(node, (ast.List, ast.Tuple)) and depth < 5:
+            out: list[tuple[int, int]] = []
+            for element in node.elts:
+                if isinstance(element, (ast.List, ast.Tuple)) and element.elts:  # (sql, params)
+                    element = element.elts[0]
+                found = self._string_locations(element, depth + 1) if isinstance(element, ast.Name) else None
+                out.extend(found or [(element.lineno, element.col_offset + 1)])
+            return out
+        return [(node.lineno, node.col_offset + 1)]
+
+    def _eval_Subscript(self, node: ast.Subscript) -> Any:
+        """``Deferrable['DEFERRED']`` (how MigrationWriter spells enum members), ``CHOICES[0]``."""
+        base = self.eval(node.value)
+        index = self.eval(node.slice)
+        if isinstance(base, (Placeholder, Unevaluable)):
+            return Placeholder(f"{base.safemigrate_path}[{index!r}]")
+        subscriptable = isinstance(base, (dict, list, tuple, str)) or (
+            isinstance(base, type) and issubclass(base, enum.Enum)
+        )
+        if subscriptable and isinstance(index, (str, int, slice)):
+            try:
+                return base[index]
+            except Exception:
+                pass
+        return Unevaluable(self._snippet(node))
+
+    def _eval_Slice(self, node: ast.Slice) -> Any:
+        parts = [self.eval(p) if p is not None else None for p in (node.lower, node.upper, node.step)]
+        if all(p is None or isinstance(p, int) for p in parts):
+            return slice(*parts)
+        return Unevaluable(self._snippet(node))
 
     def _eval_BinOp(self, node: ast.BinOp) -> Any:
         left = self.eval(node.left)

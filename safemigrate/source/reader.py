@@ -30,6 +30,8 @@ class ParsedMigration:
     attributes: dict[str, Any] = field(default_factory=dict)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, what couldn't be read)
     file: str = ""  # absolute path on disk
+    # False when the text lacks "safemigrate", so it holds no suppression comment (unknown: True)
+    mentions_safemigrate: bool = True
 
     @property
     def key(self) -> tuple[str, str]:
@@ -95,6 +97,7 @@ def read_migration(path: Path, app_label: str, resolver: Resolver, display_path:
         attributes=attributes,
         problems=parsed_problems,
         file=os.path.abspath(path),
+        mentions_safemigrate=b"safemigrate" in data,
     )
 
 
@@ -122,6 +125,8 @@ def _read_class_body(
             extra = evaluator.eval(stmt.value)
             if isinstance(stmt.op, ast.Add) and isinstance(current, list) and isinstance(extra, (list, tuple)):
                 current.extend(extra)
+            elif isinstance(stmt.op, ast.Add) and isinstance(current, tuple) and isinstance(extra, tuple):
+                values[target] = scope[target] = current + extra
             else:
                 values[target] = scope[target] = Unevaluable(ast.get_source_segment(evaluator.source, stmt) or target)
         elif isinstance(stmt, ast.Expr) and _is_list_mutation(stmt.value, values):

@@ -81,6 +81,10 @@ class Resolver:
         if path.startswith("django.conf.settings"):
             # Project settings are unknown in static mode (AUTH_USER_MODEL is configured).
             allowed = False
+        if path.startswith("django.contrib.") and ".models" in path:
+            # A contrib app's models module can't be imported unless the app is installed (and
+            # trying costs a large import); managers like auth's UserManager are inert here anyway.
+            allowed = False
         if not allowed:
             return Placeholder(path)
         parts = path.split(".")

@@ -10,7 +10,8 @@ from django.db import models
 
 class Customer(models.Model):
     email = models.EmailField(unique=True)
-    first_name = models.CharField(max_length=100)
+    # Was a CharField(max_length=100): varchar -> text without an index is a catalog change (0018).
+    first_name = models.TextField()
     last_name = models.CharField(max_length=100)
     # legacy_code was removed over three releases: 0011 (NULL-able), 0012 (state only), 0013 (DROP COLUMN).
     created_at = models.DateTimeField(auto_now_add=True)
@@ -20,8 +21,8 @@ class Customer(models.Model):
 
 
 class Product(models.Model):
-    # Renamed from "name" (0015, 0016); the column is still "name".
-    title = models.CharField(max_length=200, db_column="name")
+    # Renamed from "name" (0015, 0016); the column is still "name". Grown from 200 characters (0017).
+    title = models.CharField(max_length=255, db_column="name")
     # Added NULL-able, backfilled, then made NOT NULL via a validated check (0002-0007).
     sku = models.CharField(max_length=32)
     price = models.DecimalField(max_digits=10, decimal_places=2)

@@ -67,9 +67,14 @@ class Report(dict[str, Any]):
     def old_during(self, action: str) -> str:
         return str(self["old_code_during"][action])
 
+    def accepted(self, start: str = "") -> list[str | None]:
+        """MySQL/MariaDB (``algorithms=True``): the cheapest ALGORITHM/LOCK clause accepted for each
+        ALTER TABLE / CREATE INDEX / DROP INDEX whose SQL starts with ``start``, in order."""
+        return [entry["accepted"] for entry in self.get("algorithms", []) if entry["sql"].startswith(start)]
+
     def explain(self) -> str:
         """A compact dump for assertion messages."""
-        keep = ("error", "sql", "locks", "tables", "indexes", "notices", "old_code_during", "old_code_after")
+        keep = ("error", "sql", "algorithms", "locks", "tables", "indexes", "notices", "old_code_during", "old_code_after")
         return json.dumps({k: self[k] for k in keep if k in self}, indent=1, default=str)
 
 
@@ -102,6 +107,7 @@ def run_operation(
     during: bool = False,
     reader: bool = False,
     notices: bool = True,
+    algorithms: bool = False,
 ) -> Report:
     spec = {
         "url": url,
@@ -111,6 +117,7 @@ def run_operation(
         "during": during,
         "reader": reader,
         "notices": notices,
+        "algorithms": algorithms,
     }
     return Report(_run(spec))
 

@@ -11,7 +11,9 @@ stdin and writes one JSON report on stdout::
      "during": false,       # PostgreSQL: run the old code from another connection before commit
      "reader": false,       # PostgreSQL, non-atomic: hold a REPEATABLE READ reader open until the
                             # migration waits for it (then "during" runs while it waits)
-     "notices": true}       # PostgreSQL: capture DEBUG1 messages of the migrating backend
+     "notices": true,       # PostgreSQL: capture DEBUG1 messages of the migrating backend
+     "algorithms": false}   # MySQL/MariaDB: run each ALTER TABLE / CREATE INDEX / DROP INDEX with the
+                            # cheapest ALGORITHM/LOCK the server accepts, and report which ("algorithms")
 
 ``{"url": ..., "prepare_only": true}`` only creates and fills the base schema (to make a
 template database). A database that already holds the base schema is used as it is.
@@ -39,13 +41,14 @@ What is measured (PostgreSQL):
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -68,6 +71,8 @@ LOCK_MODES = [
 
 def database_settings(url: str) -> dict[str, Any]:
     parsed = urlparse(url)
+    if parsed.scheme == "sqlite":  # sqlite:///absolute/path/to/file.sqlite3
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parsed.path)}
     name = parsed.path.lstrip("/")
     common = {
         "NAME": name,
@@ -183,6 +188,15 @@ def fill_rows() -> None:
                 f"FROM generate_series(1, {PRODUCTS}) g"
             )
             cur.execute("ANALYZE shop_customer, shop_product")
+        elif connection.vendor == "sqlite":
+            series = "WITH RECURSIVE seq(seq) AS (SELECT 1 UNION ALL SELECT seq + 1 FROM seq WHERE seq < {n}) "
+            cur.execute(
+                series.format(n=CUSTOMERS) + "INSERT INTO shop_customer (name) SELECT 'customer ' || seq FROM seq"
+            )
+            cur.execute(
+                series.format(n=PRODUCTS) + "INSERT INTO shop_product (name, sku, quantity, note, customer_id) "
+                "SELECT 'product ' || seq, 'SKU-' || seq, seq, 'note ' || seq, 1 + seq % 100 FROM seq"
+            )
         else:
             cur.execute(f"INSERT INTO shop_customer (name) SELECT CONCAT('customer ', seq) FROM seq_1_to_{CUSTOMERS}")
             cur.execute(
@@ -444,6 +458,79 @@ def capture_sql(connection: Any, sink: list[str]) -> Iterator[None]:
         yield
 
 
+# --- MySQL/MariaDB: the cheapest ALGORITHM/LOCK the server accepts for each statement -----------------
+
+# Cheapest first: how much of the table the server touches, and whether writes (DML) may continue.
+# NOCOPY (MariaDB 10.3+) is INPLACE without a table rebuild; MySQL has no such keyword.
+ALGORITHMS = (
+    "ALGORITHM=INSTANT",
+    "ALGORITHM=NOCOPY, LOCK=NONE",
+    "ALGORITHM=INPLACE, LOCK=NONE",
+    "ALGORITHM=NOCOPY, LOCK=SHARED",
+    "ALGORITHM=INPLACE, LOCK=SHARED",
+    "ALGORITHM=COPY, LOCK=SHARED",
+    "ALGORITHM=COPY, LOCK=EXCLUSIVE",
+)
+# ER_ALTER_OPERATION_NOT_SUPPORTED, ER_ALTER_OPERATION_NOT_SUPPORTED_REASON: the server refuses the
+# requested algorithm or lock before touching the table.
+REFUSED = (1845, 1846)
+_SYNTAX_ERROR = 1064
+_PROBED = ("ALTER TABLE", "CREATE INDEX", "CREATE UNIQUE INDEX", "DROP INDEX")
+_DROP_INDEX = re.compile(r"^DROP INDEX (\S+) ON (\S+)$", re.I)
+
+
+def _error_code(exc: BaseException) -> int | None:
+    """The MySQL error number of a driver error, or of the driver error Django wrapped."""
+    for error in (exc, exc.__cause__):
+        if error is not None and error.args and isinstance(error.args[0], int):
+            return error.args[0]
+    return None
+
+
+@contextmanager
+def probe_algorithms(
+    connection: Any, log: list[dict[str, Any]], mariadb: bool, current: dict[str, int]
+) -> Iterator[None]:
+    """Run each ALTER TABLE / CREATE INDEX / DROP INDEX with the cheapest ALGORITHM and LOCK the server accepts.
+
+    Each statement is tried with ``ALGORITHM=... , LOCK=...`` appended, cheapest first; a refusal
+    (error 1845/1846) changes nothing, so the next is tried; the first accepted one runs. ``log``
+    gets, per statement, the clause accepted, the server's reason for each refusal, and the index of
+    the operation that ran it (``current["operation"]``).
+    """
+
+    def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        text = str(sql).strip().rstrip(";")
+        if not text.upper().startswith(_PROBED):
+            return execute(sql, params, many, context)
+        entry: dict[str, Any] = {"sql": text, "accepted": None, "refused": {}, "operation": current["operation"]}
+        log.append(entry)
+        drop = _DROP_INDEX.match(text)
+        if drop:  # MariaDB's DROP INDEX takes no ALGORITHM/LOCK: the same change as ALTER TABLE ... DROP INDEX
+            text = f"ALTER TABLE {drop.group(2)} DROP INDEX {drop.group(1)}"
+        alter = text.upper().startswith("ALTER TABLE")
+        for clause in ALGORITHMS:
+            if "NOCOPY" in clause and not mariadb:
+                continue
+            try:
+                # ALTER TABLE takes "a, b" options; CREATE INDEX takes them space-separated.
+                result = execute(text + (", " + clause if alter else " " + clause.replace(",", "")), params, many, context)
+            except Exception as exc:
+                code = _error_code(exc)
+                if code == _SYNTAX_ERROR and not entry["refused"]:
+                    break  # not valid SQL here at all (e.g. PostgreSQL's NOT VALID): run it as it is
+                if code not in REFUSED:
+                    raise
+                entry["refused"][clause] = str(exc.args[1] if len(exc.args) > 1 else exc)
+                continue
+            entry["accepted"] = clause
+            return result
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield
+
+
 def columns(table: str) -> list[str] | None:
     from django.db import connection
 
@@ -476,8 +563,8 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
 
     connection.ensure_connection()
     with connection.cursor() as cur:
-        cur.execute("SELECT version()")
-        report["server_version"] = cur.fetchone()[0]
+        cur.execute("SELECT sqlite_version()" if connection.vendor == "sqlite" else "SELECT version()")
+        report["server_version"] = server_version = str(cur.fetchone()[0])
         if connection.vendor == "mysql":
             cur.execute("SELECT @@SESSION.sql_mode")
             report["sql_mode"] = cur.fetchone()[0]
@@ -505,12 +592,24 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     error: dict[str, str] | None = None
     started = time.perf_counter()
     try:
-        with capture_sql(connection, executed), connection.schema_editor(atomic=atomic) as editor:
-            for op in operations:
+        probe = bool(spec.get("algorithms")) and not postgres
+        current = {"operation": 0}
+        mariadb = "mariadb" in server_version.lower()
+        with (
+            capture_sql(connection, executed),
+            probe_algorithms(connection, report.setdefault("algorithms", []), mariadb, current) if probe else nullcontext(),
+            connection.schema_editor(atomic=atomic) as editor,
+        ):
+            for index, op in enumerate(operations):
+                current["operation"] = index
                 new_state = state.clone()
                 op.state_forwards(APP, new_state)
                 op.database_forwards(APP, editor, state, new_state)
                 state = new_state
+                if probe:  # each operation's deferred SQL (indexes, FKs) is attributed to it
+                    for sql in editor.deferred_sql:
+                        editor.execute(sql, None)
+                    editor.deferred_sql = []
             # The schema editor runs deferred SQL (FK constraints, indexes of new columns) on exit,
             # inside the transaction; run it now so its locks are seen before commit.
             for sql in editor.deferred_sql:

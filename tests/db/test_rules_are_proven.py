@@ -11,9 +11,9 @@ import re
 from safemigrate.findings import Category
 from safemigrate.rules import REGISTRY
 from safemigrate.rules.base import RULE_PREFIX
-from tests.db import test_mariadb_facts, test_postgres_facts
+from tests.db import test_mariadb_facts, test_postgres_facts, test_raw_sql_facts, test_vendor_facts
 
-PROOF_MODULES = (test_postgres_facts, test_mariadb_facts)
+PROOF_MODULES = (test_postgres_facts, test_mariadb_facts, test_vendor_facts, test_raw_sql_facts)
 # Backward-incompatible rules whose claim is about what the database does to old code.
 OLD_CODE_RULES = {"ZDM101", "ZDM102", "ZDM103", "ZDM105", "ZDM106"}
 PROVEN_CATEGORIES = {Category.LOCKING, Category.REWRITE}

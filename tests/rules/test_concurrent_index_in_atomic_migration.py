@@ -47,8 +47,11 @@ def test_run_sql_create_index_concurrently(tmp_path: Path) -> None:
         'reverse_sql="DROP INDEX CONCURRENTLY sku_uniq;"),'
     )
     found = lint_steps(tmp_path, body, rule=RULE)
-    assert [f.line for f in found] == [line_of(0)]
+    assert [f.line for f in found] == [line_of(0), line_of(0)]
     assert "CREATE UNIQUE INDEX CONCURRENTLY" in found[0].message
+    # The reverse_sql fails the same way on rollback: a warning, like every reverse_sql finding.
+    assert found[1].message.startswith("In reverse_sql (runs on rollback): ") and "DROP INDEX CONCURRENTLY" in found[1].message
+    assert [f.severity.value for f in found] == ["error", "warning"]
 
 
 def test_silent_with_atomic_false(tmp_path: Path) -> None:
