@@ -11,6 +11,8 @@ A team switching to safemigrate keeps the markers its migrations already carry:
   takes its operations' declared stage, as syzygy does.
 - Sentry: ``is_post_deployment = True``. ``False`` is Sentry's boilerplate on every migration
   and declares nothing.
+- safemigrate's own, for teams without a peer tool: ``deploy_phase = "pre-deploy"`` /
+  ``"post-deploy"`` / ``"any"``.
 
 The static reader keeps these as placeholders (their ``safemigrate_path`` is the dotted name
 they were imported as), so they are matched by their last two names: ``Safe.after_deploy``,
@@ -31,6 +33,7 @@ _SAFE = {
     "Safe.always": Phase.ANY,
 }
 _STAGE = {"Stage.PRE_DEPLOY": Phase.PRE_DEPLOY, "Stage.POST_DEPLOY": Phase.POST_DEPLOY}
+_OWN = {"pre-deploy": Phase.PRE_DEPLOY, "post-deploy": Phase.POST_DEPLOY, "any": Phase.ANY}
 # syzygy operations whose class itself declares the stage.
 _STAGED_CLASSES = {"PostAddField": Phase.POST_DEPLOY}
 
@@ -60,6 +63,9 @@ def read_marker(name: str, value: Any) -> tuple[Phase, str] | None:
             return _STAGE[tail], f"stage = {tail}"
     elif name == "is_post_deployment" and value is True:
         return Phase.POST_DEPLOY, "is_post_deployment = True"
+    elif name == "deploy_phase" and isinstance(value, str) and value in _OWN:
+        return _OWN[value], f'deploy_phase = "{value}"'
+
     return None
 
 

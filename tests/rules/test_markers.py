@@ -52,8 +52,10 @@ TIGHTEN = (
 INDEX = '        migrations.AlterModelOptions(name="product", options={"ordering": ["name"]}),\n'
 
 POST = ["safe = Safe.after_deploy()", "safe = Safe.after_deploy", "stage = Stage.POST_DEPLOY",
-        "is_post_deployment = True", "safe = False", "stage: Stage = Stage.POST_DEPLOY"]  # fmt: skip
-PRE = ["safe = Safe.before_deploy()", "safe = Safe.before_deploy", "stage = Stage.PRE_DEPLOY", "safe = True"]
+        "is_post_deployment = True", "safe = False", "stage: Stage = Stage.POST_DEPLOY",
+        'deploy_phase = "post-deploy"']  # fmt: skip
+PRE = ["safe = Safe.before_deploy()", "safe = Safe.before_deploy", "stage = Stage.PRE_DEPLOY", "safe = True",
+       'deploy_phase = "pre-deploy"']  # fmt: skip
 
 
 # --- reading markers --------------------------------------------------------------------------------
@@ -71,6 +73,9 @@ PRE = ["safe = Safe.before_deploy()", "safe = Safe.before_deploy", "stage = Stag
         ("stage", Placeholder("syzygy.Stage.PRE_DEPLOY"), (Phase.PRE_DEPLOY, "stage = Stage.PRE_DEPLOY")),
         ("is_post_deployment", True, (Phase.POST_DEPLOY, "is_post_deployment = True")),
         ("is_post_deployment", False, None),
+        ("deploy_phase", "post-deploy", (Phase.POST_DEPLOY, 'deploy_phase = "post-deploy"')),
+        ("deploy_phase", "any", (Phase.ANY, 'deploy_phase = "any"')),
+        ("deploy_phase", "later", None),
         ("safe", "yes", None),
         ("stage", Placeholder("myapp.Stage.LATER"), None),
         ("phase", Placeholder("syzygy.Stage.POST_DEPLOY"), None),

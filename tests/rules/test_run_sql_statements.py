@@ -374,3 +374,11 @@ def test_history_read_without_reporting_still_teaches_the_database_shadow(tmp_pa
     ]
     project = write_project(tmp_path, files)
     assert lint([project / "shop" / "migrations" / "0004_step.py"]) == []
+
+
+def test_database_operations_on_what_the_state_no_longer_has_are_silent_too(tmp_path: Path) -> None:
+    # The same judgement for Django's own operations in the database half of SeparateDatabaseAndState.
+    state_only = 'migrations.SeparateDatabaseAndState(state_operations=[migrations.RemoveField("customer", "legacy_code")]),'
+    drop = 'migrations.SeparateDatabaseAndState(database_operations=[migrations.RemoveField("customer", "legacy_code")]),'
+    assert rules(tmp_path / "later", state_only, drop) == []
+    assert [r for r, _, _ in rules(tmp_path / "same", drop)] == ["ZDM102"]
