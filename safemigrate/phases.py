@@ -61,7 +61,7 @@ def classify(
     if type(operation).__name__ == "ValidateConstraint":
         return Phase.POST_DEPLOY
     if isinstance(operation, ops.RemoveConstraint):
-        return Phase.PRE_DEPLOY
+        return Phase.ANY if _redundant_not_null_check(operation.name, before, after) else Phase.PRE_DEPLOY
     if isinstance(operation, ops.AlterUniqueTogether):
         old_sets = before.unique_together if before else set()
         new_sets = after.unique_together if after else set()
@@ -122,3 +122,16 @@ def combine(phases: set[Phase]) -> Phase:
     if Phase.UNKNOWN in phases:
         return Phase.UNKNOWN
     return Phase.ANY
+
+
+def _redundant_not_null_check(name: str, before: ModelInfo | None, after: ModelInfo | None) -> bool:
+    """Dropping a CHECK (col IS NOT NULL) once the column itself is NOT NULL loosens nothing: it's
+    the last step of the safe SET NOT NULL sequence, fine in either phase."""
+    if before is None or after is None:
+        return False
+    for field in after.fields.values():
+        if not field.null and field.column is not None:
+            previous = before.field(field.name)
+            if previous is not None and name in before.not_null_checks(previous):
+                return True
+    return False

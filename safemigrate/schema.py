@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 from django.db.models.fields import NOT_PROVIDED
 
 
@@ -337,6 +338,18 @@ class ModelInfo:
     def constraints(self) -> list[Any]:
         return list(self.options.get("constraints", []))
 
+    def not_null_checks(self, field: FieldInfo) -> list[str]:
+        """Names of the model's check constraints that prove ``field`` holds no NULLs."""
+        names = {field.name}
+        if field.column:
+            names.add(field.column)  # customer_id for a foreign key
+        return [
+            str(constraint.name)
+            for constraint in self.constraints
+            if any(cls.__name__ == "CheckConstraint" for cls in type(constraint).__mro__)
+            and _proves_not_null(constraint_condition(constraint), names)
+        ]
+
     @property
     def unique_together(self) -> set[tuple[str, ...]]:
         return {tuple(t) for t in self.options.get("unique_together", ()) or ()}
@@ -365,3 +378,48 @@ def _describe_index(obj: Any) -> str:
     except Exception:  # pragma: no cover - placeholder indexes
         return repr(obj)
     return f"{path.rpartition('.')[2]}({kwargs.get('name')}, {sorted((k, repr(v)) for k, v in kwargs.items())})"
+
+
+def constraint_condition(constraint: object) -> Any:
+    """A CheckConstraint's condition: ``condition`` on Django 5.1+, ``check`` on 4.2 and 5.0."""
+    condition = getattr(constraint, "condition", None)
+    if condition is None:
+        condition = getattr(constraint, "check", None)
+    return None if callable(condition) and not hasattr(condition, "children") else condition
+
+
+def _proves_not_null(condition: Any, names: set[str]) -> bool:
+    """Whether a check condition implies ``<one of names> IS NOT NULL``, as PostgreSQL 12+ sees it.
+
+    PostgreSQL accepts a check whose condition is the IS NOT NULL test itself, ``NOT (col IS NULL)``,
+    or an AND with such a term; an OR proves nothing.
+    """
+    if not isinstance(condition, Q):
+        return False
+    if condition.negated:
+        if len(condition.children) != 1 or isinstance(condition.children[0], Q):
+            return False
+        lookup, value = condition.children[0]
+        return _is_null_test(lookup, value, names)
+    if condition.connector != Q.AND and len(condition.children) > 1:
+        return False
+    for child in condition.children:
+        if isinstance(child, Q):
+            if _proves_not_null(child, names):
+                return True
+        elif isinstance(child, tuple) and len(child) == 2:
+            lookup, value = child
+            if lookup in {f"{n}__isnull" for n in names} and _is_false(value):
+                return True
+    return False
+
+
+def _is_null_test(lookup: str, value: Any, names: set[str]) -> bool:
+    """``col__isnull=True``, ``col=None`` or ``col__exact=None``."""
+    if lookup in {f"{n}__isnull" for n in names}:
+        return isinstance(value, (bool, int)) and bool(value)
+    return value is None and lookup in names | {f"{n}__exact" for n in names}
+
+
+def _is_false(value: Any) -> bool:
+    return isinstance(value, (bool, int)) and not value

@@ -8,8 +8,6 @@ operation the engine could not import.
 
 from __future__ import annotations
 
-from typing import Any
-
 from safemigrate.context import OperationContext
 from safemigrate.schema import FieldInfo
 
@@ -20,14 +18,6 @@ def is_operation(operation: object, *names: str) -> bool:
         return True
     path = getattr(operation, "safemigrate_path", None)
     return isinstance(path, str) and path.rpartition(".")[2] in names
-
-
-def constraint_condition(constraint: object) -> Any:
-    """A CheckConstraint's condition: ``condition`` on Django 5.1+, ``check`` on 4.2 and 5.0."""
-    condition = getattr(constraint, "condition", None)
-    if condition is None:
-        condition = getattr(constraint, "check", None)
-    return None if callable(condition) and not hasattr(condition, "children") else condition
 
 
 def adds_foreign_key_constraint(old: FieldInfo | None, new: FieldInfo | None) -> bool:

@@ -12,7 +12,7 @@ from safemigrate.vendors import POSTGRESQL, adds_column_instantly, volatile_defa
 
 
 class AddColumnWithDefaultRewritesTable(Rule):
-    id = "ZDM223"
+    id = "ZDM303"
     name = "add-column-with-default-rewrites-table"
     severity = Severity.ERROR
     category = Category.REWRITE

@@ -35,7 +35,7 @@ def _name(ctx: OperationContext) -> str:
 
 
 class NonTransactionalMultiOperationMigration(Rule):
-    id = "ZDM220"
+    id = "ZDM614"
     name = "non-transactional-multi-operation-migration"
     severity = Severity.WARNING
     category = Category.HYGIENE

@@ -41,7 +41,7 @@ _ONLINE = {
 
 
 class PostgresqlOnlyOperation(Rule):
-    id = "ZDM222"
+    id = "ZDM615"
     name = "postgresql-only-operation"
     severity = Severity.ERROR
     category = Category.HYGIENE

@@ -1,69 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from django.db.migrations import operations as ops
-from django.db.models import Q
 from django.db.models.fields import NOT_PROVIDED
 
 from safemigrate.context import OperationContext
 from safemigrate.findings import Category, Finding, Phase, Severity
-from safemigrate.rules._operations import constraint_condition, is_operation
 from safemigrate.rules.base import Rule
-from safemigrate.schema import FieldInfo, ModelInfo
+from safemigrate.schema import FieldInfo
 from safemigrate.vendors import POSTGRESQL, set_not_null_uses_check
-
-
-def _proves_not_null(condition: Any, names: set[str]) -> bool:
-    """Whether a check condition implies ``<one of names> IS NOT NULL``, as PostgreSQL 12+ sees it.
-
-    PostgreSQL accepts a check whose condition is the IS NOT NULL test itself, ``NOT (col IS NULL)``,
-    or an AND with such a term; an OR proves nothing.
-    """
-    if not isinstance(condition, Q):
-        return False
-    if condition.negated:
-        if len(condition.children) != 1 or isinstance(condition.children[0], Q):
-            return False
-        lookup, value = condition.children[0]
-        return _is_null_test(lookup, value, names)
-    if condition.connector != Q.AND and len(condition.children) > 1:
-        return False
-    for child in condition.children:
-        if isinstance(child, Q):
-            if _proves_not_null(child, names):
-                return True
-        elif isinstance(child, tuple) and len(child) == 2:
-            lookup, value = child
-            if lookup in {f"{n}__isnull" for n in names} and _is_false(value):
-                return True
-    return False
-
-
-def _is_null_test(lookup: str, value: Any, names: set[str]) -> bool:
-    """``col__isnull=True``, ``col=None`` or ``col__exact=None``."""
-    if lookup in {f"{n}__isnull" for n in names}:
-        return isinstance(value, (bool, int)) and bool(value)
-    return value is None and lookup in names | {f"{n}__exact" for n in names}
-
-
-def _is_false(value: Any) -> bool:
-    return isinstance(value, (bool, int)) and not value
-
-
-def not_null_checks(model: ModelInfo, field: FieldInfo) -> list[str]:
-    """Names of the model's check constraints that prove ``field`` holds no NULLs."""
-    names = {field.name}
-    if field.column:
-        names.add(field.column)  # customer_id for a foreign key
-    found = []
-    for constraint in model.constraints:
-        if not is_operation(constraint, "CheckConstraint"):
-            continue
-        if _proves_not_null(constraint_condition(constraint), names):
-            found.append(str(constraint.name))
-    return found
 
 
 def _fills_nulls(op: ops.AlterField) -> bool:
@@ -109,7 +55,7 @@ class SetNotNullScansTable(Rule):
         if old is None or new is None or old.is_m2m or not old.null or new.null:
             return
         table, column = after.table, new.column
-        checks = not_null_checks(before, old)
+        checks = before.not_null_checks(old)
         validated = [name for name in checks if name not in ctx.unvalidated_constraints]
         fills = _fills_nulls(op) and ctx.statement is None  # a raw SET NOT NULL fills nothing
         target = ctx.migration.target
@@ -201,6 +147,6 @@ class SetNotNullScansTable(Rule):
                 or earlier.before is None
             ):
                 continue
-            if op.name in not_null_checks(earlier.before, field) and op.name not in earlier.unvalidated_constraints:
+            if op.name in earlier.before.not_null_checks(field) and op.name not in earlier.unvalidated_constraints:
                 return str(op.name)
         return None

@@ -248,7 +248,7 @@ def test_mariadb_foreign_key_added_in_place_without_checks(maria_db: str) -> Non
     ], r.explain()
 
 
-@proves("ZDM220")
+@proves("ZDM614")
 def test_mariadb_failed_migration_leaves_earlier_operations_applied(maria_db: str, tmp_path: Path) -> None:
     operations = [
         'migrations.AddField("product", "stock", models.IntegerField(null=True))',
@@ -262,8 +262,8 @@ def test_mariadb_failed_migration_leaves_earlier_operations_applied(maria_db: st
     again = run_operation(maria_db, operations[:1])
     assert again["error"] is not None and "Duplicate column" in again["error"]["message"], again.explain()
     findings = lint_ops(tmp_path, operations, MARIADB)
-    assert ("ZDM220", None) in findings
-    assert not [f for f in lint_ops(tmp_path / "pg", operations, Config()) if f[0] == "ZDM220"]
+    assert ("ZDM614", None) in findings
+    assert not [f for f in lint_ops(tmp_path / "pg", operations, Config()) if f[0] == "ZDM614"]
 
 
 POSTGRESQL_ONLY = [
@@ -276,31 +276,31 @@ POSTGRESQL_ONLY = [
 ]
 
 
-@proves("ZDM222")
+@proves("ZDM615")
 @pytest.mark.parametrize(("operation", "error"), POSTGRESQL_ONLY, ids=["add-concurrently", "remove-concurrently", "not-valid"])
 def test_postgresql_only_operations_fail_on_mariadb(maria_db: str, tmp_path: Path, operation: str, error: str) -> None:
     r = run_operation(maria_db, [operation], atomic=False)
     assert r["error"] is not None and r["error"]["type"] == error, r.explain()
-    assert ("ZDM222", 0) in lint_ops(tmp_path, [operation], MARIADB)
+    assert ("ZDM615", 0) in lint_ops(tmp_path, [operation], MARIADB)
 
 
-@proves("ZDM222")
+@proves("ZDM615")
 def test_validate_constraint_fails_on_mariadb(maria_db: str, tmp_path: Path) -> None:
     setup = ['migrations.AddConstraint("product", models.CheckConstraint(condition=Q(quantity__gte=0), name="q"))']
     r = run_operation(maria_db, ['ValidateConstraint("product", "q")'], setup=setup)
     assert r["error"] is not None and "syntax" in r["error"]["message"], r.explain()
 
 
-@proves("ZDM222")
+@proves("ZDM615")
 def test_postgresql_only_operation_fails_on_sqlite(tmp_path: Path) -> None:
     operation = POSTGRESQL_ONLY[0][0]
     r = run_operation(f"sqlite:///{tmp_path / 'db.sqlite3'}", [operation], atomic=False)
     assert r["error"] is not None and r["error"]["type"] == "TypeError", r.explain()
     findings = lint_ops(tmp_path / "lint", [operation], Config(database="sqlite"))
-    assert [f for f in findings if f[0].startswith(("ZDM2", "ZDM3"))] == [("ZDM222", 0)]
+    assert [f for f in findings if f[0].startswith(("ZDM2", "ZDM3", "ZDM615"))] == [("ZDM615", 0)]
 
 
-@proves("ZDM223")
+@proves("ZDM303")
 @pytest.mark.parametrize(
     "field",
     [
@@ -312,7 +312,7 @@ def test_postgresql_only_operation_fails_on_sqlite(tmp_path: Path) -> None:
     ],
 )
 def test_postgres_15_adds_a_column_with_a_default_without_rewrite(pg_db: str, tmp_path: Path, field: str) -> None:
-    # The fact PostgreSQL 11 brought, that ZDM223 is silent for: what it reports before 11 is inferred from the
+    # The fact PostgreSQL 11 brought, that ZDM303 is silent for: what it reports before 11 is inferred from the
     # release notes (a rewrite of every row to store the default).
     operation = f'migrations.AddField("product", "stock", {field})'
     r = run_operation(pg_db, [operation])
@@ -325,8 +325,8 @@ def test_postgres_15_adds_a_column_with_a_default_without_rewrite(pg_db: str, tm
     pg10 = Config(postgresql_version=10)
     (ctx10,) = judged(tmp_path / "pg10", [operation], pg10)
     assert not adds_column_instantly(ctx10.migration.target, *added(ctx10))
-    assert ("ZDM223", 0) in lint_ops(tmp_path / "lint10", [operation], pg10)
-    assert not [f for f in lint_ops(tmp_path / "lint15", [operation], Config()) if f[0] == "ZDM223"]
+    assert ("ZDM303", 0) in lint_ops(tmp_path / "lint10", [operation], pg10)
+    assert not [f for f in lint_ops(tmp_path / "lint15", [operation], Config()) if f[0] == "ZDM303"]
 
 
 PROVES = proofs(globals())

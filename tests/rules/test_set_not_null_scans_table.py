@@ -5,9 +5,7 @@ from pathlib import Path
 from django.db import models
 from django.db.models import CheckConstraint, Q
 
-from safemigrate.rules._operations import constraint_condition
-from safemigrate.rules.set_not_null_scans_table import not_null_checks
-from safemigrate.schema import ModelInfo
+from safemigrate.schema import ModelInfo, constraint_condition
 from tests.rules._locking_migrations import line_of, lint_steps
 
 RULE = "ZDM201"
@@ -132,7 +130,7 @@ def test_condition_is_read_from_check_on_older_django() -> None:
     model = ModelInfo("shop", "Product", {"sku": field}, {"constraints": [old_style]})
     sku = model.field("sku")
     assert sku is not None
-    assert not_null_checks(model, sku) == ["sku_nn"]
+    assert model.not_null_checks(sku) == ["sku_nn"]
 
 
 def test_condition_is_read_from_condition_on_current_django() -> None:

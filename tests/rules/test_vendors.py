@@ -174,10 +174,10 @@ def test_set_not_null_help_before_postgresql_12_keeps_the_check(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("field", "pg10"),
     [
-        ("models.IntegerField(db_default=0)", ["ZDM223"]),
-        ("models.IntegerField(default=0)", ["ZDM101", "ZDM223"]),
-        ("models.IntegerField(default=0, null=True)", ["ZDM223"]),
-        ("models.CharField(max_length=10, blank=True)", ["ZDM101", "ZDM223"]),  # Django's implicit ''
+        ("models.IntegerField(db_default=0)", ["ZDM303"]),
+        ("models.IntegerField(default=0)", ["ZDM101", "ZDM303"]),
+        ("models.IntegerField(default=0, null=True)", ["ZDM303"]),
+        ("models.CharField(max_length=10, blank=True)", ["ZDM101", "ZDM303"]),  # Django's implicit ''
         ("models.IntegerField(null=True)", []),
         ("models.IntegerField(null=True, default=None)", []),
     ],
@@ -185,7 +185,7 @@ def test_set_not_null_help_before_postgresql_12_keeps_the_check(tmp_path: Path) 
 def test_add_column_with_default_before_postgresql_11(tmp_path: Path, field: str, pg10: list[str]) -> None:
     add = f'migrations.AddField("product", "weight", {field})'
     assert rules(tmp_path / "10", PG10, add) == pg10
-    assert rules(tmp_path / "11", Config(postgresql_version=11), add) == [r for r in pg10 if r != "ZDM223"]
+    assert rules(tmp_path / "11", Config(postgresql_version=11), add) == [r for r in pg10 if r != "ZDM303"]
 
 
 def test_volatile_default_is_zdm301_on_every_postgresql_version(tmp_path: Path) -> None:
@@ -212,9 +212,9 @@ def _concurrent(tmp_path: Path, config: Config, atomic: bool) -> list[str]:
 def test_concurrent_index_is_postgresql_only(tmp_path: Path) -> None:
     assert _concurrent(tmp_path / "pg", PG, atomic=False) == []
     assert _concurrent(tmp_path / "pg-atomic", PG, atomic=True) == ["ZDM204"]
-    assert _concurrent(tmp_path / "maria", MARIADB, atomic=False) == ["ZDM222"]
-    assert _concurrent(tmp_path / "maria-atomic", MARIADB, atomic=True) == ["ZDM222"]
-    assert _concurrent(tmp_path / "sqlite", SQLITE, atomic=False) == ["ZDM222"]
+    assert _concurrent(tmp_path / "maria", MARIADB, atomic=False) == ["ZDM615"]
+    assert _concurrent(tmp_path / "maria-atomic", MARIADB, atomic=True) == ["ZDM615"]
+    assert _concurrent(tmp_path / "sqlite", SQLITE, atomic=False) == ["ZDM615"]
 
 
 def test_postgresql_field_fails_elsewhere(tmp_path: Path) -> None:
@@ -222,13 +222,13 @@ def test_postgresql_field_fails_elsewhere(tmp_path: Path) -> None:
         'migrations.AddField("product", "tags", ArrayField(models.CharField(max_length=20), null=True))'
     ).replace("from django.db.models import Q\n", "from django.db.models import Q\nfrom django.contrib.postgres.fields import ArrayField\n")
     maria = lint_migrations(tmp_path / "maria", [("0002_change.py", source)], config=MARIADB)
-    assert [(f.rule, "ArrayField" in f.message) for f in maria] == [("ZDM222", True)]
+    assert [(f.rule, "ArrayField" in f.message) for f in maria] == [("ZDM615", True)]
     assert lint_migrations(tmp_path / "pg", [("0002_change.py", source)], config=PG) == []
 
 
 @pytest.mark.parametrize(
     ("config", "expected"),
-    [(PG, []), (MARIADB, ["ZDM220"]), (MYSQL, ["ZDM220"]), (SQLITE, [])],
+    [(PG, []), (MARIADB, ["ZDM614"]), (MYSQL, ["ZDM614"]), (SQLITE, [])],
     ids=["postgresql", "mariadb", "mysql", "sqlite"],
 )
 def test_several_database_operations(tmp_path: Path, config: Config, expected: list[str]) -> None:
@@ -247,7 +247,7 @@ def test_non_transactional_rule_counts_only_database_operations(tmp_path: Path) 
     noop = "migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)"
     assert rules(tmp_path / "b", MARIADB, ADD_NULLABLE, noop) == []
     data = 'migrations.RunSQL("UPDATE shop_product SET quantity = 0", "UPDATE shop_product SET quantity = 0")'
-    assert "ZDM220" in rules(tmp_path / "c", MARIADB, ADD_NULLABLE, data)
+    assert "ZDM614" in rules(tmp_path / "c", MARIADB, ADD_NULLABLE, data)
     new_tables = (
         'migrations.CreateModel("Tag", [("id", models.BigAutoField(primary_key=True)), '
         '("name", models.CharField(max_length=20))])',
@@ -255,7 +255,7 @@ def test_non_transactional_rule_counts_only_database_operations(tmp_path: Path) 
         'migrations.AddIndex("tag", models.Index(fields=["name"], name="tag_name_idx"))',
     )
     assert rules(tmp_path / "d", MARIADB, *new_tables) == []  # only a table nothing uses yet
-    assert rules(tmp_path / "e", MARIADB, *new_tables, ADD_NULLABLE) == ["ZDM220"]
+    assert rules(tmp_path / "e", MARIADB, *new_tables, ADD_NULLABLE) == ["ZDM614"]
 
 
 @pytest.mark.parametrize("config", [PG, MARIADB, MYSQL, SQLITE], ids=["postgresql", "mariadb", "mysql", "sqlite"])
@@ -349,5 +349,25 @@ def test_mysql_types_match_djangos_backend() -> None:
 
 def test_postgresql_syntax_in_raw_sql(tmp_path: Path) -> None:
     sql = 'migrations.RunSQL("CREATE INDEX CONCURRENTLY sku_idx ON shop_product (sku)", "DROP INDEX sku_idx")'
-    flagged = [f for f in findings(tmp_path, MARIADB, sql, atomic=False) if f.rule == "ZDM222"]
+    flagged = [f for f in findings(tmp_path, MARIADB, sql, atomic=False) if f.rule == "ZDM615"]
     assert len(flagged) == 1 and "rejects PostgreSQL's syntax" in flagged[0].message, flagged
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ("", {"ZDM302"}),
+        ('database = "mariadb"\nmariadb_version = "10.11"', {"ZDM221"}),
+        ('database = "sqlite"', set()),
+    ],
+    ids=["default", "mariadb", "sqlite"],
+)
+def test_pyproject_database_key_drives_the_cli(tmp_path: Path, table: str, expected: set[str]) -> None:
+    project = write_project(tmp_path, [("0002_change.py", migration(BIGINT))])
+    (project / "pyproject.toml").write_text(f"[tool.safemigrate]\n{table}\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "safemigrate", "check", "--format", "json", "shop/migrations/0002_change.py"],
+        cwd=project, capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == (1 if expected else 0), proc.stderr
+    assert {f["rule"] for f in json.loads(proc.stdout)["findings"]} == expected
