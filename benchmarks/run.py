@@ -119,28 +119,24 @@ def measure(
 def ours_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    # Run as users do: with Python's bytecode cache, and with safemigrate's read cache unless asked not to.
+    for name in ("PYTHONDONTWRITEBYTECODE", "SAFEMIGRATE_NO_CACHE", "SAFEMIGRATE_CACHE_DIR"):
+        env.pop(name, None)
     return env
 
 
-def ours_command(project: Path, output: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "safemigrate",
-        "check",
-        str(project),
-        "--exit-zero",
-        "--format",
-        "json",
-        "--output",
-        output,
-    ]
+def ours_command(project: Path, output: str, cached: bool) -> list[str]:
+    command = [sys.executable, "-m", "safemigrate", "check", str(project), "--exit-zero", "--format", "json"]
+    return [*command, "--output", output, *([] if cached else ["--no-cache"])]
 
 
-def time_ours(project: Path, repeat: int, scratch: Path) -> tuple[Timing, str]:
+def time_ours(project: Path, repeat: int, scratch: Path, cached: bool = False) -> tuple[Timing, str]:
+    """Cold (``--no-cache``: every file parsed) or warm (the read cache filled by the untimed first run)."""
     report = scratch / "safemigrate.json"
-    first, cmd = ours_command(project, str(report)), ours_command(project, os.devnull)
-    timing, _ = measure(first, cmd, cwd=scratch, env=ours_env(), repeat=repeat, ok_codes=(0,), timeout=600)
+    first, cmd = ours_command(project, str(report), cached), ours_command(project, os.devnull, cached)
+    env = ours_env()
+    env["SAFEMIGRATE_CACHE_DIR"] = str(scratch / f"cache-{project.name}")
+    timing, _ = measure(first, cmd, cwd=scratch, env=env, repeat=repeat, ok_codes=(0,), timeout=600)
     try:
         summary = json.loads(report.read_text()).get("summary", {})
         found = f"{summary.get('errors', '?')} errors, {summary.get('warnings', '?')} warnings"
@@ -262,12 +258,16 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"\nsafemigrate check  (python -m safemigrate check PROJECT --exit-zero --format json), {sys.executable}")
         ours: dict[int, Timing] = {}
+        warm: dict[int, Timing] = {}
         for count in (tiny, small, large):
+            plural = "s" if count > 1 else " "
             try:
-                ours[count], found = time_ours(projects[count], repeat, scratch)
-                print(f"  {count:>6,} migration{'s' if count > 1 else ' '}: {ours[count]}   [{found}]")
+                ours[count], found = time_ours(projects[count], repeat, scratch, cached=False)
+                print(f"  {count:>6,} migration{plural} cold (--no-cache): {ours[count]}   [{found}]")
+                warm[count], _ = time_ours(projects[count], repeat, scratch, cached=True)
+                print(f"  {count:>6,} migration{plural} warm read cache:   {warm[count]}")
             except BenchError as exc:
-                print(f"  {count:>6,} migration{'s' if count > 1 else ' '}: safemigrate failed: {exc}")
+                print(f"  {count:>6,} migration{plural}: safemigrate failed: {exc}")
 
         peers: dict[str, Timing] = {}
         if not args.skip_peers:
@@ -289,29 +289,27 @@ def main(argv: list[str] | None = None) -> int:
     if tiny in ours:
         print(f"  1 migration (fixed cost: start-up, imports): {ours[tiny].median:.3f} s")
     met = True
-    if small in ours:
-        ok = ours[small].median < TARGET_SECONDS
-        met &= ok
-        print(f"  {small:,} migrations: {ours[small].median:.3f} s   target < {TARGET_SECONDS} s: {_yes(ok)}")
-    else:
-        met = False
-        print(f"  {small:,} migrations: no figure")
-    if small in ours and large in ours:
-        ratio = ours[large].median / ours[small].median
-        ok = ratio < TARGET_RATIO
-        met &= ok
-        print(f"  {large:,} migrations: {ours[large].median:.3f} s")
-        print(f"  ratio {large:,}/{small:,}: {ratio:.2f}   target < {TARGET_RATIO}: {_yes(ok)}")
-    else:
-        met = False
-        print(f"  ratio {large:,}/{small:,}: no figure")
+    for label, timings in (("cold", ours), ("warm", warm)):
+        if small in timings and large in timings:
+            ok = timings[small].median < TARGET_SECONDS
+            ratio = timings[large].median / timings[small].median
+            ok_ratio = ratio < TARGET_RATIO
+            met &= ok and ok_ratio
+            print(
+                f"  {label}: {small:,} migrations {timings[small].median:.3f} s (target < {TARGET_SECONDS} s: "
+                f"{_yes(ok)}); {large:,} migrations {timings[large].median:.3f} s; ratio {ratio:.2f} "
+                f"(target < {TARGET_RATIO}: {_yes(ok_ratio)})"
+            )
+        else:
+            met = False
+            print(f"  {label}: no figure")
     for label, timing in peers.items():
         if small in ours:
             factor = timing.median / ours[small].median
             print(f"  {label}: {timing.median:.3f} s   peer/ours = {factor:.1f}x")
         else:
             print(f"  {label}: {timing.median:.3f} s")
-    print(f"  targets met: {_yes(met)}")
+    print(f"  targets met, cold and warm: {_yes(met)}")
     return 0
 
 

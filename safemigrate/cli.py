@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -49,6 +50,7 @@ def cli() -> None:
     "(default: .safemigrate-baseline.json in the project root, when it exists).",
 )
 @click.option("--no-baseline", is_flag=True, help="Report every finding, even those the baseline lists.")
+@click.option("--no-cache", is_flag=True, help="Read every migration file again instead of using the read cache.")
 @click.option("--django", is_flag=True, help="Accurate mode: load the project with Django and its settings.")
 @click.option("--static", is_flag=True, help="Never import the project, even with DJANGO_SETTINGS_MODULE set.")
 @click.option("--settings", metavar="MODULE", help="The project's settings module (implies --django).")
@@ -70,6 +72,7 @@ def check_command(
     since: str | None,
     baseline_file: Path | None,
     no_baseline: bool,
+    no_cache: bool,
     django: bool,
     static: bool,
     settings: str | None,
@@ -91,6 +94,7 @@ def check_command(
         since=since,
         baseline=baseline_file,
         no_baseline=no_baseline,
+        no_cache=no_cache,
         django=django,
         static=static,
         settings=settings,
@@ -150,6 +154,10 @@ def run(func: Callable[[], int]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A short-lived process that allocates many long-lived objects (syntax trees, Django
+    # fields, model states): the cyclic collector's frequent full passes find nothing to free
+    # and cost ~15% of a large run. Collect rarely instead; nothing here builds big cycles.
+    gc.set_threshold(100_000, 50, 100)
     def invoke() -> int:
         try:
             result = cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)

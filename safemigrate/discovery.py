@@ -24,9 +24,12 @@ class MigrationsPackage:
     app_label: str
     directory: Path
     source: str = "project"  # "project" | "installed"
+    _files: list[Path] | None = field(default=None, repr=False, compare=False)
 
     def files(self) -> list[Path]:
         """Migration modules as Django's loader sees them (no ``_``/``~`` prefixes, no packages)."""
+        if self._files is not None:
+            return self._files
         out = []
         try:
             entries = os.scandir(self.directory)
@@ -37,7 +40,8 @@ class MigrationsPackage:
                 name = entry.name
                 if name.endswith(".py") and name[0] not in "_~" and entry.is_file():
                     out.append(Path(entry.path))
-        return sorted(out)
+        self._files = sorted(out)
+        return self._files
 
 
 @dataclass
@@ -133,14 +137,16 @@ def discover(
     found = Discovery()
     excluded = [e.resolve() for e in exclude]
 
-    def add(directory: Path) -> None:
+    def add(directory: Path) -> MigrationsPackage:
         label = app_label_for(directory, overrides, root)
         existing = found.packages.get(label)
         if existing is not None:
             if existing.directory.resolve() != directory.resolve():
                 found.duplicates.append((label, existing.directory, directory))
-            return
-        found.packages[label] = MigrationsPackage(label, directory)
+                return MigrationsPackage(label, directory)  # reported on, but not loaded
+            return existing
+        package = found.packages[label] = MigrationsPackage(label, directory)
+        return package
 
     def is_excluded(path: Path) -> bool:
         resolved = path.resolve()
@@ -154,8 +160,7 @@ def discover(
             for directory in dirs:
                 if is_excluded(directory):
                     continue
-                add(directory)
-                found.reported_files.update(os.path.abspath(p) for p in MigrationsPackage("", directory).files())
+                found.reported_files.update(os.path.abspath(p) for p in add(directory).files())
         else:
             if path.suffix != ".py" or path.name.startswith(("_", "~")):
                 continue  # pre-commit may pass __init__.py and friends

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from safemigrate.cache import ReadCache
 from safemigrate.config import Config
 from safemigrate.context import AppGraphProblem, MigrationContext, ProjectContext
 from safemigrate.cutoff import before_cutoff
@@ -25,22 +26,23 @@ from safemigrate.target import Target
 
 def ensure_django_settings() -> None:
     """Static mode needs Django importable, not the project's settings."""
-    import django
     from django.apps import apps
     from django.conf import settings
 
     if not settings.configured:
         settings.configure(USE_TZ=True, INSTALLED_APPS=[], DEFAULT_AUTO_FIELD="django.db.models.AutoField")
     if not apps.ready:
-        django.setup(set_prefix=False)
+        # No apps to load; this only marks the registry ready (django.setup() would also set up
+        # logging, which pulls in Django's template and view machinery for nothing).
+        apps.populate(settings.INSTALLED_APPS)
 
 
-def display_path(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
+def display_path(path: Path | str) -> str:
+    """The path as shown to the user: relative to the working directory when under it."""
+    text = os.path.abspath(path)
+    cwd = os.getcwd()
+    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    return text[len(prefix) :] if text.startswith(prefix) else text
 
 
 ROOT_MARKERS = (".git", "manage.py", "pyproject.toml", "setup.cfg", "setup.py")
@@ -125,10 +127,13 @@ def replay_project(loaded: LoadedProject, target: Target | None = None) -> Analy
 class Engine:
     """The static loader: reads migration files as source, never importing the project."""
 
-    def __init__(self, config: Config, installed: InstalledApps | None = None) -> None:
+    def __init__(
+        self, config: Config, installed: InstalledApps | None = None, cache_directory: Path | None = None
+    ) -> None:
         self.config = config
         self.resolver = Resolver(config.user_model)
         self.installed = installed if installed is not None else InstalledApps()
+        self.cache = ReadCache(cache_directory, config.user_model)
 
     def analyze(self, paths: list[Path]) -> Analysis:
         return replay_project(self.load(paths), self.config.target)
@@ -164,8 +169,13 @@ class Engine:
         return LoadedProject(parsed, result.plan, reported, problems, external, notes)
 
     def _load_package(self, package: MigrationsPackage, parsed: dict[Key, ParsedMigration]) -> None:
-        for file in package.files():
-            pm = read_migration(file, package.app_label, self.resolver, display_path(file))
+        def read(file: Path) -> ParsedMigration:
+            return read_migration(file, package.app_label, self.resolver, display_path(file))
+
+        for pm in self.cache.read_package(package.directory, package.files(), read):
+            if pm.app_label != package.app_label:  # the same directory read under another label
+                pm = read(Path(pm.file))
+            pm.path = display_path(pm.file)  # cached under another working directory, maybe
             parsed[pm.key] = pm
 
     def _load_dependencies(

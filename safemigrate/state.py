@@ -26,8 +26,27 @@ from django.db.models.fields import NOT_PROVIDED
 
 class ReplayState(django_state.ProjectState):
     def __init__(self, models: dict[Any, Any] | None = None, real_apps: Any = None) -> None:
+        self._concretes: Any = None
         super().__init__(models, real_apps)
         self.resolve_fields_and_relations()  # start Django's incremental reverse-relation index
+
+    # Django recomputes the model -> concrete model mapping over every model each time a
+    # relational field changes. It only changes when models come or go (proxy and bases are
+    # fixed at creation), so keep it until then.
+    # (A model added by hand, ``state.models[key] = ...``, changes the count and so is noticed too.)
+    def _get_concrete_models_mapping_and_proxy_models(self) -> Any:
+        count = len(self.models)
+        if self._concretes is None or self._concretes[0] != count:
+            self._concretes = (count, super()._get_concrete_models_mapping_and_proxy_models())
+        return self._concretes[1]
+
+    def add_model(self, model_state: Any) -> None:
+        self._concretes = None
+        super().add_model(model_state)
+
+    def remove_model(self, app_label: str, model_name: str) -> None:
+        super().remove_model(app_label, model_name)
+        self._concretes = None
 
     def alter_field(self, app_label: str, model_name: str, name: str, field: Any, preserve_default: bool) -> None:
         if "apps" in self.__dict__:
@@ -52,8 +71,10 @@ class ReplayState(django_state.ProjectState):
 
     def rename_model(self, app_label: str, old_name: str, new_name: str) -> None:
         # Django repoints references in the renamed copy too (a self-referencing FK), so scan it as well.
+        self._concretes = None
         with self._referencing((app_label, old_name.lower()), also=(app_label, new_name.lower())):
             super().rename_model(app_label, old_name, new_name)
+        self._concretes = None
 
     @contextmanager
     def _referencing(self, model_key: tuple[str, str], also: tuple[str, str] | None = None) -> Iterator[None]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from safemigrate.baseline import find_baseline
+from safemigrate.cache import default_directory
 from safemigrate.config import FORMATS, Config, find_config, load_config, rule_enabled, validate_rule_selectors
 from safemigrate.engine import Engine
 from safemigrate.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
@@ -33,6 +34,7 @@ class CheckOptions:
     since: str | None = None  # git revision: report only migrations added or changed since (vcs.py)
     baseline: Path | None = None  # hide the findings this baseline file lists (commands/baseline.py)
     no_baseline: bool = False  # don't use the baseline file, even the default one
+    no_cache: bool = False  # don't use the read cache (safemigrate/cache.py)
     django: bool = False  # accurate mode: load the project with Django (safemigrate/accurate/)
     static: bool = False  # static mode even when DJANGO_SETTINGS_MODULE is set
     settings: str | None = None  # the project's settings module (accurate mode)
@@ -89,12 +91,13 @@ def check(options: CheckOptions) -> int:
         accurate = check_accurately(config, options.paths, rules, options.settings, options.database)
         analysis, result = accurate.analysis, accurate.result
     else:
+        engine = Engine(config, cache_directory=None if options.no_cache else default_directory())
         if options.since is not None:
             from safemigrate.vcs import analyze_since
 
-            analysis = analyze_since(Engine(config), paths, options.since)
+            analysis = analyze_since(engine, paths, options.since)
         else:
-            analysis = Engine(config).analyze(paths)
+            analysis = engine.analyze(paths)
         result = lint_project(analysis, rules, config)
     baseline = find_baseline(config, paths, options.baseline, options.no_baseline)
     findings, baselined, notes = result.findings, 0, []
