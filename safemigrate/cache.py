@@ -12,6 +12,7 @@ just means reading the files again: the cache can never change a verdict.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import pickle
 import sys
@@ -42,7 +43,9 @@ def default_directory() -> Path | None:
 def reader_fingerprint(user_model: str) -> str:
     """What a cached reading depends on besides the file itself."""
     package = Path(__file__).resolve().parent
-    parts = [str(FORMAT), __version__, django.__version__, sys.version, user_model]
+    # Whether a PostgreSQL driver is installed decides how django.contrib.postgres names are read.
+    driver = any(importlib.util.find_spec(name) is not None for name in ("psycopg", "psycopg2"))
+    parts = [str(FORMAT), __version__, django.__version__, sys.version, user_model, f"driver={driver}"]
     for name in _READER_MODULES:
         path = package / name
         files = sorted(path.glob("*.py")) if path.is_dir() else [path]

@@ -20,10 +20,14 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.version_option(__version__, prog_name="safemigrate")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> int:
     """Catch Django migrations that are unsafe during a zero-downtime deploy."""
+    if ctx.invoked_subcommand is None:  # bare `safemigrate`: the help, as --help shows it (exit 0)
+        click.echo(ctx.get_help())
+    return 0
 
 
 @cli.command("check")
@@ -32,7 +36,11 @@ def cli() -> None:
 @click.option("--ignore", multiple=True, help="Skip these rule IDs or prefixes (comma-separated, repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), help="Output format.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here.")
-@click.option("--warnings-as-errors", is_flag=True, default=None, help="Warnings make the exit code 1 too.")
+@click.option(
+    "--warnings-as-errors/--no-warnings-as-errors",
+    default=None,
+    help="Warnings make the exit code 1 too (default: `warnings_as_errors` from the config, else off).",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are error findings.")
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False), help="pyproject.toml to read.")
 @click.option("--color/--no-color", default=None, help="Force colour on or off (default: on a terminal).")
@@ -154,10 +162,9 @@ def run(func: Callable[[], int]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # A short-lived process that allocates many long-lived objects (syntax trees, Django
-    # fields, model states): the cyclic collector's frequent full passes find nothing to free
-    # and cost ~15% of a large run. Collect rarely instead; nothing here builds big cycles.
-    gc.set_threshold(100_000, 50, 100)
+    """Run the command line in this process; leaves the process's settings (GC...) alone: the Django
+    management command calls it inside the project's own process."""
+
     def invoke() -> int:
         try:
             result = cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
@@ -171,5 +178,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run(invoke)
 
 
+def entry() -> int:
+    """The ``safemigrate`` console script and ``python -m safemigrate``: a process of our own."""
+    # A short-lived process that allocates many long-lived objects (syntax trees, Django
+    # fields, model states): the cyclic collector's frequent full passes find nothing to free
+    # and cost ~15% of a large run. Collect rarely instead; nothing here builds big cycles.
+    # Only here: main() also runs inside a Django process (manage.py safemigrate), whose GC
+    # settings are not ours to change.
+    gc.set_threshold(100_000, 50, 100)
+    return main()
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(entry())

@@ -13,7 +13,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from safemigrate.errors import InputError, UsageError
-from safemigrate.target import DEFAULT_VERSIONS, VENDORS, Target, parse_version
+from safemigrate.target import DEFAULT_VERSIONS, VENDORS, Target, default_version_text, parse_version
 
 FORMATS = ("text", "json", "sarif", "github")
 
@@ -29,9 +29,9 @@ class Config:
     app_labels: dict[str, str] = field(default_factory=dict)  # app directory -> label
     database: str = "postgresql"  # postgresql | mysql | mariadb | sqlite
     postgresql_version: int | str = DEFAULT_VERSIONS["postgresql"][0]
-    mysql_version: str = "8.0.36"
-    mariadb_version: str = "10.11"
-    sqlite_version: str = "3.45"
+    mysql_version: str = default_version_text("mysql")
+    mariadb_version: str = default_version_text("mariadb")
+    sqlite_version: str = default_version_text("sqlite")
     # "app" or "app.migration" (a name or its number prefix) -> rule IDs/prefixes/ALL suppressed there
     per_migration_ignores: dict[str, list[str]] = field(default_factory=dict)
     ignore_before: dict[str, str] = field(default_factory=dict)  # app -> first migration reported on
@@ -39,16 +39,17 @@ class Config:
     path: Path | None = None  # the pyproject.toml it came from
     root: Path | None = None  # the project root (the config file's directory)
 
+    def version_for(self, vendor: str) -> tuple[int, ...]:
+        """The configured version of ``vendor`` (its ``<vendor>_version`` key), else its default."""
+        value = getattr(self, f"{vendor}_version", None) if vendor in VENDORS else None
+        try:
+            return parse_version(value)
+        except ValueError:  # validated when the config is read; a Config built in code may hold anything
+            return DEFAULT_VERSIONS.get(vendor, DEFAULT_VERSIONS["postgresql"])
 
     @property
     def target(self) -> Target:
-        version = {
-            "postgresql": self.postgresql_version,
-            "mysql": self.mysql_version,
-            "mariadb": self.mariadb_version,
-            "sqlite": self.sqlite_version,
-        }[self.database]
-        return Target(self.database, parse_version(version))
+        return Target(self.database, self.version_for(self.database))
 
 
 CONFIG_KEYS = {f.name for f in fields(Config)} - {"path", "root"}
@@ -73,10 +74,10 @@ def find_config(start_paths: list[Path]) -> Path | None:
 
 def _has_section(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError:
         return False
-    return "[tool.safemigrate" in text
+    return b"[tool.safemigrate" in data  # bytes: a file that isn't UTF-8 is reported by load_config
 
 
 def load_config(path: Path | None) -> Config:
@@ -86,9 +87,14 @@ def load_config(path: Path | None) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InputError(f"cannot read config: {exc.strerror}", str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"cannot read config: not UTF-8 text (byte {exc.start})", str(path)) from exc
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"invalid TOML: {exc}", str(path)) from exc
-    section = data.get("tool", {}).get("safemigrate", {})
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise InputError("`tool` must be a table", str(path))
+    section = tool.get("safemigrate", {})
     if not isinstance(section, dict):
         raise InputError("[tool.safemigrate] must be a table", str(path))
     config = Config(path=path, root=path.parent)
@@ -103,14 +109,22 @@ def load_config(path: Path | None) -> Config:
 _KEY_TYPES: dict[str, type | tuple[type, ...]] = {
     "select": list, "ignore": list, "exclude": list, "warnings_as_errors": bool,
     "format": str, "user_model": str, "app_labels": dict,
-    "database": str, "postgresql_version": (int, str), "mysql_version": (str, float),
-    "mariadb_version": (str, float), "sqlite_version": (str, float),
+    "database": str, "postgresql_version": (int, str), "mysql_version": str,
+    "mariadb_version": str, "sqlite_version": str,
     "per_migration_ignores": dict, "ignore_before": dict, "baseline": str,
 }
 
 
 def _check_type(key: str, value: Any, path: Path) -> Any:
     expected = _KEY_TYPES[key]
+    if key.endswith("_version") and isinstance(value, float):
+        # TOML reads mariadb_version = 10.10 as the number 10.1: a version must be quoted.
+        example = default_version_text(key.removesuffix("_version"))
+        raise InputError(
+            f'[tool.safemigrate] {key} = {value!r} is a number, which loses digits (10.10 reads as 10.1): '
+            f'quote the version, e.g. {key} = "{example}"',
+            str(path),
+        )
     if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
         names = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
         raise InputError(f"[tool.safemigrate] {key} must be a {names}", str(path))
@@ -122,7 +136,7 @@ def _check_type(key: str, value: Any, path: Path) -> Any:
         except ValueError:
             message = f'[tool.safemigrate] {key} must be a version such as 15 or "8.0.12"'
             raise InputError(message, str(path)) from None
-        return str(value) if isinstance(value, float) else value
+        return value
     if isinstance(value, list) and not all(isinstance(v, str) for v in value):
         raise InputError(f"[tool.safemigrate] {key} must be a list of strings", str(path))
     if key == "format" and value not in FORMATS:
@@ -166,8 +180,10 @@ def validate_rule_selectors(selectors: list[str], known_ids: list[str], origin: 
     for selector in selectors:
         wanted = selector.strip().upper()
         if wanted == "ALL":
-            out.append("")
+            out.append("")  # the prefix of every rule ID
             continue
+        if not wanted:
+            raise UsageError(f"{origin}: an empty rule ID (write the ID, a prefix such as ZDM1, or ALL)")
         if not any(rule_id.startswith(wanted) for rule_id in known_ids):
             raise UsageError(f"{origin}: unknown rule ID or prefix {selector!r} (see `safemigrate rules`)")
         out.append(wanted)
@@ -177,4 +193,4 @@ def validate_rule_selectors(selectors: list[str], known_ids: list[str], origin: 
 def rule_enabled(rule_id: str, select: list[str], ignore: list[str]) -> bool:
     if select and not any(rule_id.startswith(s) for s in select):
         return False
-    return not any(rule_id.startswith(i) for i in ignore if i)
+    return not any(rule_id.startswith(i) for i in ignore)  # "" (ALL) ignores every rule

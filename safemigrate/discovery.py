@@ -49,6 +49,7 @@ class Discovery:
     packages: dict[str, MigrationsPackage] = field(default_factory=dict)  # by app label
     reported_files: set[str] = field(default_factory=set)  # absolute paths to report on
     duplicates: list[tuple[str, Path, Path]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the walk couldn't read or skipped, one line each
 
 
 def is_migrations_dir(path: Path) -> bool:
@@ -75,7 +76,7 @@ def app_label_for(migrations_dir: Path, overrides: dict[str, str] | None = None,
 def _literal_app_config_label(apps_py: Path) -> str | None:
     try:
         tree = ast.parse(apps_py.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError, RecursionError):
         return None
     labels: list[str] = []
     for node in tree.body:
@@ -98,9 +99,31 @@ def _literal_app_config_label(apps_py: Path) -> str | None:
     return labels[0] if len(labels) == 1 else None
 
 
-def walk_migrations_dirs(root: Path) -> Iterable[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
+def walk_migrations_dirs(root: Path, notes: list[str] | None = None) -> Iterable[Path]:
+    """The migrations packages under ``root``, following symbolic links (each directory once).
+
+    With ``notes``, directories that couldn't be read and ``migrations`` directories that
+    aren't packages (no ``__init__.py``: Django doesn't load them) are noted there.
+    """
+
+    def unreadable(exc: OSError) -> None:
+        if notes is not None:
+            where = os.path.normpath(exc.filename) if exc.filename else "a directory"
+            notes.append(f"cannot read {where}: {exc.strerror}; migrations under it were not checked")
+
+    visited: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=True):
         current = Path(dirpath)
+        try:
+            info = os.stat(dirpath)
+        except OSError as exc:  # pragma: no cover - removed while walking
+            unreadable(exc)
+            dirnames[:] = []
+            continue
+        if (info.st_dev, info.st_ino) in visited:  # a link back into the tree: a loop, or seen already
+            dirnames[:] = []
+            continue
+        visited.add((info.st_dev, info.st_ino))
         dirnames[:] = sorted(
             d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".") and not d.endswith(".egg-info")
         )
@@ -111,6 +134,12 @@ def walk_migrations_dirs(root: Path) -> Iterable[Path]:
             dirnames[:] = []
             if looks_like_app_migrations(current, filenames):
                 yield current
+        elif current.name == "migrations" and notes is not None and any(_is_migration_name(f) for f in filenames):
+            notes.append(f"{current} has no __init__.py, so it is not a migrations package (Django doesn't load it)")
+
+
+def _is_migration_name(name: str) -> bool:
+    return name.endswith(".py") and name[0].isdigit()
 
 
 def looks_like_app_migrations(directory: Path, filenames: Iterable[str]) -> bool:
@@ -152,25 +181,42 @@ def discover(
         resolved = path.resolve()
         return any(resolved == e or e in resolved.parents for e in excluded)
 
+    skipped_files = 0  # files passed that Django wouldn't load as migrations, or excluded: silently skipped
+    excluded_dirs = 0
     for path in paths:
         if not path.exists():
             raise InputError("no such file or directory", str(path))
         if path.is_dir():
-            dirs = [path] if is_migrations_dir(path) else list(walk_migrations_dirs(path))
+            dirs = [path] if is_migrations_dir(path) else list(walk_migrations_dirs(path, found.notes))
             for directory in dirs:
                 if is_excluded(directory):
+                    excluded_dirs += 1
                     continue
                 found.reported_files.update(os.path.abspath(p) for p in add(directory).files())
         else:
-            if path.suffix != ".py" or path.name.startswith(("_", "~")):
-                continue  # pre-commit may pass __init__.py and friends
+            if path.suffix != ".py":
+                raise InputError("not a Python file (pass migration files or directories)", str(path))
+            if path.name.startswith(("_", "~")):
+                skipped_files += 1  # pre-commit may pass __init__.py and friends
+                continue
             directory = path.parent
             if not is_migrations_dir(directory):
                 raise InputError("not inside a migrations package (no migrations/__init__.py)", str(path))
             if is_excluded(path):
+                skipped_files += 1  # pre-commit passes excluded files too
                 continue
             add(directory)
             found.reported_files.add(os.path.abspath(path))
+    if not found.packages and not skipped_files:
+        # Nothing to check is a wrong path (or a wrong exclude), not a pass.
+        where = ", ".join(str(p) for p in paths)
+        why = list(found.notes)
+        if excluded_dirs:
+            why.append(f"{excluded_dirs} migrations package{'s' if excluded_dirs > 1 else ''} excluded by `exclude`")
+        if len(why) > 3:
+            why[3:] = [f"and {len(why) - 3} more"]
+        detail = f" ({'; '.join(why)})" if why else ""
+        raise InputError(f"no Django migrations found in {where}{detail}")
     return found
 
 

@@ -144,7 +144,7 @@ class Engine:
         self.project_apps = ProjectApps(root, self.config.app_labels)
         exclude = [(self.config.root or Path.cwd()) / e for e in self.config.exclude]
         found = discover(paths, self.config.app_labels, exclude, root)
-        notes = [
+        notes = [*found.notes] + [
             f"app label {label!r} is used by two migrations packages ({first} and {second}); the second was skipped"
             for label, first, second in found.duplicates
         ]

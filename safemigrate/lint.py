@@ -11,42 +11,49 @@ from safemigrate.rules.base import Rule
 from safemigrate.suppressions import LintResult, apply_suppressions
 from safemigrate.target import Target
 
+FindingIdentity = tuple[str, str, int, int, str]
+
+
+def identity(finding: Finding) -> FindingIdentity:
+    """What makes two findings the same finding (the same rule saying the same thing at the same place)."""
+    return (finding.rule, finding.path, finding.line, finding.column, finding.message)
+
 
 def _overrides(rule: Rule, hook: str) -> bool:
     return getattr(type(rule), hook) is not getattr(Rule, hook)
 
 
-def run_rules(analysis: Analysis, rules: Iterable[Rule], config: Config | None = None) -> list[Finding]:
-    """The findings to report, suppressions applied (see lint_project for how many were suppressed)."""
-    return lint_project(analysis, rules, config).findings
-
-
 def lint_project(analysis: Analysis, rules: Iterable[Rule], config: Config | None = None) -> LintResult:
+    """The findings to report, suppressions applied, and how many were suppressed."""
     rules = list(rules)
     per_operation = [r for r in rules if _overrides(r, "check_operation")]
     per_migration = [r for r in rules if _overrides(r, "check_migration")]
     per_project = [r for r in rules if _overrides(r, "check_project")]
     # Rules that don't apply to a migration's database (Rule.vendors) never see it.
     by_type: dict[tuple[type, Target], list[Rule]] = {}
+
+    def applicable(kind: type, target: Target) -> list[Rule]:
+        found = by_type.get((kind, target))
+        if found is None:
+            found = by_type[kind, target] = [r for r in per_operation if r.applies_to(kind) and r.runs_on(target)]
+        return found
+
+    by_target: dict[Target, frozenset[str]] = {}
+    ran: dict[tuple[str, str], frozenset[str]] = {}  # the rules that judged each migration (for ZDM609)
     project = analysis.project
     findings: list[Finding] = []
     for migration in project.migrations:
         if not migration.reported:
             continue
         target = migration.target
+        if target not in by_target:
+            by_target[target] = frozenset(r.id for r in rules if r.runs_on(target))
+        ran[migration.key] = by_target[target]
         for ctx in migration.operations:
-            kind = type(ctx.operation)
-            applicable = by_type.get((kind, target))
-            if applicable is None:
-                applicable = by_type[kind, target] = [
-                    r for r in per_operation if r.applies_to(kind) and r.runs_on(target)
-                ]
-            for rule in applicable:
+            for rule in applicable(type(ctx.operation), target):
                 findings.extend(rule.check_operation(ctx))
         for ctx in migration.reverse_operations:  # RunSQL reverse_sql statements, as a rollback runs them
-            for rule in by_type.get((type(ctx.operation), target)) or [
-                r for r in per_operation if r.applies_to(type(ctx.operation)) and r.runs_on(target)
-            ]:
+            for rule in applicable(type(ctx.operation), target):
                 if rule.checks_rollback():
                     findings.extend(rule.check_operation(ctx))
         for rule in per_migration:
@@ -55,6 +62,6 @@ def lint_project(analysis: Analysis, rules: Iterable[Rule], config: Config | Non
     for rule in per_project:
         if rule.runs_on(project.target):
             findings.extend(rule.check_project(project))
-    unique = {(f.rule, f.path, f.line, f.column, f.message): f for f in findings}
+    unique = {identity(f): f for f in findings}
     ordered = sorted(unique.values(), key=Finding.sort_key)
-    return apply_suppressions(analysis, ordered, [r.id for r in rules], config)
+    return apply_suppressions(analysis, ordered, [r.id for r in rules], config, ran)

@@ -13,6 +13,7 @@ from django.db.models import CheckConstraint, UniqueConstraint
 
 from safemigrate.findings import Phase
 from safemigrate.markers import operation_stage
+from safemigrate.operations import is_operation
 from safemigrate.schema import FieldInfo, ModelInfo
 
 _ANY_PHASE = (
@@ -58,7 +59,7 @@ def classify(
         if isinstance(constraint, (CheckConstraint, UniqueConstraint)):
             return Phase.POST_DEPLOY
         return Phase.ANY
-    if type(operation).__name__ == "ValidateConstraint":
+    if is_operation(operation, "ValidateConstraint"):
         return Phase.POST_DEPLOY
     if isinstance(operation, ops.RemoveConstraint):
         return Phase.ANY if _redundant_not_null_check(operation.name, before, after) else Phase.PRE_DEPLOY
@@ -72,7 +73,7 @@ def classify(
         return Phase.ANY
     if isinstance(operation, ops.AlterOrderWithRespectTo):
         return Phase.PRE_DEPLOY if getattr(operation, "order_with_respect_to", None) else Phase.POST_DEPLOY
-    if any(cls.__name__ in ("CreateExtension", "CreateCollation") for cls in type(operation).__mro__):
+    if is_operation(operation, "CreateExtension", "CreateCollation"):
         return Phase.PRE_DEPLOY
     declared = operation_stage(operation)  # a third-party operation that declares its stage (syzygy)
     if declared is not None:

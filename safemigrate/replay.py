@@ -16,6 +16,7 @@ from django.db.migrations.state import ProjectState
 
 from safemigrate.context import FunctionFacts, MigrationContext, OperationContext
 from safemigrate.findings import Phase
+from safemigrate.operations import is_operation
 from safemigrate.phases import classify, combine
 from safemigrate.schema import ModelInfo, relation_key
 from safemigrate.source.placeholders import SourceFunction, UnknownOperation
@@ -37,6 +38,33 @@ def model_names(operation: Operation) -> tuple[str | None, str | None]:
     if isinstance(operation, ops.models.ModelOperation):
         return operation.name_lower, operation.name_lower
     return None, None
+
+
+def children(operation: Operation, attribute: str) -> list[Operation]:
+    """A container's ``database_operations`` or ``state_operations``, whatever the file put there: an item
+    that isn't an operation becomes an UnknownOperation saying so (the reader already does this, but
+    accurate mode passes on what Django built)."""
+    value = getattr(operation, attribute, None)
+    if not value:
+        return []
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return [
+        item if isinstance(item, Operation) else UnknownOperation(
+            f"{type(item).__module__}.{type(item).__qualname__}", (), {},
+            f"{type(operation).__name__}'s {attribute} holds {item!r:.60}, not an operation",
+        )
+        for item in items
+    ]
+
+
+def unreplayable(operation: Operation, exc: Exception) -> UnknownOperation:
+    """What replaces an operation whose replay raised: an UnknownOperation at its place, saying why."""
+    cls = type(operation)
+    path = getattr(operation, "safemigrate_path", None) or f"{cls.__module__}.{cls.__qualname__}"
+    reason = f"safemigrate could not replay it: {type(exc).__name__}: {str(exc)[:100]}"
+    unknown = UnknownOperation(str(path), (), {}, reason)
+    unknown.safemigrate_location = getattr(operation, "safemigrate_location", None)
+    return unknown
 
 
 def function_facts(code: Any) -> FunctionFacts | None:
@@ -72,19 +100,26 @@ class Replayer:
             return
         created: set[str] = set()
         for index, operation in enumerate(parsed.migration.operations):
-            for ctx in self._operation(parsed, context, operation, index, created, None, "both"):
-                context.operations.append(ctx)
+            try:
+                contexts = list(self._operation(parsed, context, operation, index, created, None, "both"))
+            except Exception as exc:  # a shape the reader let through: reported (ZDM605), never a crash
+                unknown = unreplayable(operation, exc)
+                contexts = list(self._operation(parsed, context, unknown, index, created, None, "both"))
+            context.operations.extend(contexts)
 
     def advance(self, parsed: ParsedMigration) -> None:
         """Replay without building contexts (for migrations nobody asked about)."""
         for operation in parsed.migration.operations:
-            self._advance(parsed.app_label, operation, "both")
+            try:
+                self._advance(parsed.app_label, operation, "both")
+            except Exception:  # reported when the migration itself is (replay); here it only changes no state
+                continue
 
     def _advance(self, app: str, operation: Operation, mode: str) -> None:
         if isinstance(operation, ops.SeparateDatabaseAndState):
-            for child in operation.database_operations:
+            for child in children(operation, "database_operations"):
                 self._advance(app, child, "db" if mode != "state" else "none")
-            for child in operation.state_operations:
+            for child in children(operation, "state_operations"):
                 self._advance(app, child, "state" if mode != "db" else "none")
             return
         if isinstance(operation, ops.RunSQL) and mode in ("both", "db"):
@@ -93,7 +128,7 @@ class Replayer:
             for statement in split_statements(operation.sql):
                 for step in translate(statement, schema):
                     self._advance(step.app_label, step.operation, "db")
-        nested = getattr(operation, "state_operations", None)
+        nested = children(operation, "state_operations")
         if nested:
             for child in nested:
                 self._advance(app, child, "state" if mode != "db" else "none")
@@ -143,28 +178,28 @@ class Replayer:
         app = app_label or parsed.app_label
         database_only, state_only = mode == "db", mode == "state"
         line, column = getattr(operation, "safemigrate_location", None) or (migration.line, migration.column)
-        if isinstance(operation, ops.SeparateDatabaseAndState) or getattr(operation, "state_operations", None):
+        if isinstance(operation, ops.SeparateDatabaseAndState) or children(operation, "state_operations"):
             # A container: its own context, then its halves (database first, as Django runs them).
             ctx = OperationContext(
                 migration, operation, index, line, column, None, None, None,
                 parent=parent, database_only=database_only, state_only=state_only,
             )
-            children: list[OperationContext] = []
+            nested: list[OperationContext] = []
             if isinstance(operation, ops.SeparateDatabaseAndState):
                 db_created = set(created)
-                for child in operation.database_operations:
-                    children.extend(self._operation(parsed, migration, child, index, db_created, ctx, "db"))
+                for child in children(operation, "database_operations"):
+                    nested.extend(self._operation(parsed, migration, child, index, db_created, ctx, "db"))
                 created.update(db_created)
-                ctx.phase = combine({c.phase for c in children if c.database_only})
+                ctx.phase = combine({c.phase for c in nested if c.database_only})
             else:  # RunSQL(state_operations=...): the SQL runs, the state operations don't
                 ctx.statements = split_statements(getattr(operation, "sql", None))
                 ctx.phase = classify(operation, None, None, state_only)
                 if not state_only:  # judged against the state before its state operations: the old code's
-                    children.extend(self._sql(parsed, migration, operation, ctx, created))
-            for child in operation.state_operations:
-                children.extend(self._operation(parsed, migration, child, index, created, ctx, "state"))
+                    nested.extend(self._sql(parsed, migration, operation, ctx, created))
+            for child in children(operation, "state_operations"):
+                nested.extend(self._operation(parsed, migration, child, index, created, ctx, "state"))
             yield ctx
-            yield from children
+            yield from nested
             return
 
         before_name, after_name = model_names(operation)
@@ -337,10 +372,11 @@ class Replayer:
     def _track_constraints(self, operation: Operation, model_key: str | None) -> None:
         if model_key is None:
             return
-        kind = type(operation).__name__
-        if kind == "AddConstraintNotValid":
-            self.unvalidated.add((model_key, operation.constraint.name))  # type: ignore[attr-defined]
-        elif kind == "ValidateConstraint":
-            self.unvalidated.discard((model_key, operation.name))  # type: ignore[attr-defined]
-        elif isinstance(operation, ops.RemoveConstraint):
-            self.unvalidated.discard((model_key, operation.name))
+        if is_operation(operation, "AddConstraintNotValid"):  # a project's subclass counts too
+            name = getattr(getattr(operation, "constraint", None), "name", None)
+            if isinstance(name, str):
+                self.unvalidated.add((model_key, name))
+        elif isinstance(operation, ops.RemoveConstraint) or is_operation(operation, "ValidateConstraint"):
+            name = getattr(operation, "name", None)
+            if isinstance(name, str):
+                self.unvalidated.discard((model_key, name))

@@ -35,6 +35,7 @@ from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import ModelState, ProjectState
 from django.db.models.constraints import BaseConstraint
 from django.db.models.expressions import RawSQL
+from django.db.models.fields import NOT_PROVIDED
 
 from safemigrate.schema import FieldInfo
 from safemigrate.source.placeholders import Unevaluable, make_placeholder_field
@@ -96,13 +97,20 @@ class ClusterTable(SqlStatementOperation):
     """CLUSTER: rewrites the table (every clustered table, without one) under ACCESS EXCLUSIVE."""
 
 
-class Reindex(SqlStatementOperation):
-    """REINDEX without CONCURRENTLY: rebuilds indexes while blocking the table's writes (and reads that use them)."""
-
+class _ReindexStatement(SqlStatementOperation):
     def __init__(self, model_name: str | None, table: str | None, target: str, name: str | None) -> None:
         super().__init__(model_name, table)
         self.target = target  # INDEX | TABLE | SCHEMA | DATABASE | SYSTEM
         self.name = name
+
+
+class Reindex(_ReindexStatement):
+    """REINDEX without CONCURRENTLY: rebuilds indexes while blocking the table's writes (and reads that use them)."""
+
+
+class ReindexConcurrently(_ReindexStatement):
+    """REINDEX ... CONCURRENTLY: builds new indexes beside the old ones (reads and writes continue), but, like
+    CREATE INDEX CONCURRENTLY, it can't run inside a transaction block."""
 
 
 class WholeTableChange(SqlStatementOperation):
@@ -819,8 +827,19 @@ def _alter_column(r: _Reader, work: _Translation, key: tuple[str, str], table: s
             new.db_default = info.db_default  # type: ignore[attr-defined]
         work.add(ops.AlterField(key[1], name, new), key, table)
         return
+    if r.take("SET", "DEFAULT") or r.take("DROP", "DEFAULT"):
+        # No rewrite, no scan; but whether the database fills the column matters to the code that stops setting it.
+        expression = text_of(r.until())
+        if old is None or name is None:
+            return
+        default: Any = RawSQL(expression, ()) if expression and expression.upper() != "NULL" else NOT_PROVIDED
+        if repr(getattr(old, "db_default", NOT_PROVIDED)) != repr(default):
+            new = copy.copy(old)
+            new.db_default = default  # type: ignore[attr-defined]  # Django 4.2 has no db_default
+            work.add(ops.AlterField(key[1], name, new), key, table)
+        return
     if r.word() in ("SET", "DROP", "RESET", "ADD", "RESTART"):
-        r.until()  # DEFAULT, STATISTICS, STORAGE, COMPRESSION, IDENTITY, EXPRESSION: no rewrite, no scan
+        r.until()  # STATISTICS, STORAGE, COMPRESSION, IDENTITY, EXPRESSION: no rewrite, no scan
         return
     raise Unverifiable(f"it doesn't read ALTER COLUMN ... {r.word() or '...'}")
 
@@ -1231,18 +1250,17 @@ def _reindex(r: _Reader, work: _Translation) -> None:
         raise Unverifiable("REINDEX without INDEX, TABLE, SCHEMA, DATABASE or SYSTEM")
     concurrently = r.take("CONCURRENTLY") or concurrently
     name = r.name()
-    if concurrently:
-        return  # builds the new index concurrently (concurrent-index-in-atomic-migration checks its transaction)
+    operation = ReindexConcurrently if concurrently else Reindex
     if target == "TABLE" and name is not None:
         key = work.schema.model(name)
-        work.add(Reindex(key[1], name, target, name), key, name)
+        work.add(operation(key[1], name, target, name), key, name)
     elif target == "INDEX" and name is not None:
         owner = work.schema.index_owner(name) or work.schema.model(UNKNOWN_TABLE)
         model_state = work.schema.model_state(owner)
         table = SqlSchema.table_of(model_state) if model_state is not None else None
-        work.add(Reindex(owner[1], table, target, name), owner, table)
+        work.add(operation(owner[1], table, target, name), owner, table)
     else:
-        work.add(Reindex(None, None, target, name), None)
+        work.add(operation(None, None, target, name), None)
 
 
 def _with(r: _Reader, work: _Translation) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,8 +29,8 @@ from safemigrate.engine import Analysis
 from safemigrate.errors import InputError, UsageError
 from safemigrate.findings import Finding, Phase
 from safemigrate.locate import Locator
+from safemigrate.operations import is_operation
 from safemigrate.rules import REGISTRY
-from safemigrate.rules._operations import is_operation
 
 WITHOUT_REASON = "ZDM608"
 UNUSED = "ZDM609"
@@ -66,6 +66,24 @@ class Suppression:
 class LintResult:
     findings: list[Finding]
     suppressed: int = 0  # findings hidden by suppressions
+    hidden: list[Finding] = field(default_factory=list)  # those findings (accurate mode counts them across vendors)
+    # What each suppression suppressed, and which rules judged its migration (accurate mode merges them across
+    # the databases' runs before reporting ZDM609).
+    uses: list[SuppressionUse] = field(default_factory=list)
+
+
+@dataclass
+class SuppressionUse:
+    """A suppression of one migration after one run of the rules."""
+
+    migration: MigrationContext
+    suppression: Suppression  # its ``used``: the selectors that suppressed something
+    checked: frozenset[str]  # the rules that judged the migration (Rule.vendors: not every rule runs everywhere)
+
+    @property
+    def identity(self) -> tuple[object, ...]:
+        s = self.suppression
+        return (self.migration.key, s.kind, s.line, s.column, s.key)
 
 
 def read_comment_suppressions(file: str, shown: str) -> list[Suppression]:
@@ -148,9 +166,17 @@ def ignored_by_linter(migration: MigrationContext) -> bool:
 
 
 def apply_suppressions(
-    analysis: Analysis, findings: list[Finding], enabled: Iterable[str], config: Config | None = None
+    analysis: Analysis,
+    findings: list[Finding],
+    enabled: Iterable[str],
+    config: Config | None = None,
+    ran: Mapping[tuple[str, str], frozenset[str]] | None = None,
 ) -> LintResult:
-    """Remove suppressed findings; add the findings about the suppressions themselves."""
+    """Remove suppressed findings; add the findings about the suppressions themselves.
+
+    ``ran``: the rules that judged each migration (default: every enabled one); a suppression of a rule that
+    didn't judge its migration is not reported unused.
+    """
     enabled = set(enabled)
     locator = Locator(analysis)
     from_config = config_suppressions(config)
@@ -169,11 +195,11 @@ def apply_suppressions(
         return LintResult(findings)
 
     kept: list[Finding] = []
-    suppressed = 0
+    hidden: list[Finding] = []
     for finding in findings:
         key = (finding.app, finding.migration)
         if key in ignored:
-            suppressed += 1
+            hidden.append(finding)
             continue
         hit = False
         anchors: set[int] | None = None
@@ -192,60 +218,56 @@ def apply_suppressions(
                 suppression.used.update(matched)
                 hit = hit or bool(matched)
         if hit:
-            suppressed += 1
+            hidden.append(finding)
         else:
             kept.append(finding)
 
-    checked = enabled - _SELF
+    everything = frozenset(enabled - _SELF)
+    ran = ran if ran is not None else {}
+    uses: list[SuppressionUse] = []
     for key, suppressions in comments.items():
         migration = locator.migrations[key]
         for suppression in suppressions:
             if WITHOUT_REASON in enabled and not suppression.reason:
                 kept.append(_without_reason(migration, suppression))
             if UNUSED in enabled:
-                unused = _unused(suppression, checked)
-                if unused:
-                    kept.append(_unused_comment(migration, suppression, unused))
+                uses.append(SuppressionUse(migration, suppression, ran.get(key, everything)))
     if UNUSED in enabled:
         for suppression in from_config:
             if "." not in suppression.key:
                 continue  # a whole app: checking a few of its files says nothing about the rest
             for key, migration in locator.migrations.items():
                 if key not in ignored and _config_applies(suppression, key):
-                    unused = _unused(suppression, checked)
-                    if unused:
-                        kept.append(_unused_config(migration, suppression, unused, config))
+                    uses.append(SuppressionUse(migration, suppression, ran.get(key, everything)))
+    kept.extend(unused_suppressions(uses, config))
     kept.sort(key=Finding.sort_key)
-    return LintResult(kept, suppressed)
+    return LintResult(kept, len(hidden), hidden, uses)
 
 
-def _unused(suppression: Suppression, checked: set[str]) -> list[str]:
-    """Selectors that suppressed nothing although a rule they name ran."""
-    return [
-        suppression.selectors[i]
-        for i, prefix in enumerate(suppression.prefixes)
-        if i not in suppression.used and any(rule_id.startswith(prefix) for rule_id in checked)
-    ]
-
-
-def _finding(rule_id: str, migration: MigrationContext, line: int, column: int, message: str, help: str) -> Finding:
-    rule = REGISTRY[rule_id]
-    return Finding(
-        rule=rule.id,
-        name=rule.name,
-        severity=rule.severity,
-        category=rule.category,
-        phase=Phase.ANY,
-        message=message,
-        help=help,
-        path=migration.path,
-        line=line,
-        column=column,
-        app=migration.app_label,
-        migration=migration.name,
-        operation_index=None,
-        page=rule.page,
-    )
+def unused_suppressions(uses: Iterable[SuppressionUse], config: Config | None) -> list[Finding]:
+    """ZDM609 for each selector that suppressed nothing although a rule it names judged the migration. The
+    uses of one suppression in several runs (accurate mode: one per database) count together: a selector is
+    used if any run used it."""
+    merged: dict[tuple[object, ...], tuple[SuppressionUse, set[int], set[str]]] = {}
+    for use in uses:
+        _, used, checked = merged.setdefault(use.identity, (use, set(), set()))
+        used.update(use.suppression.used)
+        checked.update(use.checked)
+    out: list[Finding] = []
+    for use, used, checked in merged.values():
+        suppression = use.suppression
+        unused = [
+            suppression.selectors[i]
+            for i, prefix in enumerate(suppression.prefixes)
+            if i not in used and any(rule_id.startswith(prefix) for rule_id in checked)
+        ]
+        if not unused:
+            continue
+        if suppression.kind == "config":
+            out.append(_unused_config(use.migration, suppression, unused, config))
+        else:
+            out.append(_unused_comment(use.migration, suppression, unused))
+    return out
 
 
 def _written(suppression: Suppression) -> str:
@@ -254,14 +276,14 @@ def _written(suppression: Suppression) -> str:
 
 
 def _without_reason(migration: MigrationContext, suppression: Suppression) -> Finding:
-    return _finding(
-        WITHOUT_REASON,
+    return REGISTRY[WITHOUT_REASON].at_migration(
         migration,
-        suppression.line,
-        suppression.column,
         f'The suppression "{_written(suppression)}" gives no reason: whoever reads this migration next can\'t '
         "tell why the finding is safe to ignore here.",
         f'Say why after " -- ": "{_written(suppression)} -- the table is empty in every environment".',
+        Phase.ANY,
+        suppression.line,
+        suppression.column,
     )
 
 
@@ -273,14 +295,14 @@ def _unused_comment(migration: MigrationContext, suppression: Suppression, unuse
         where = "where it stands (it is followed by a blank line or by no code, so it applies to no line)"
     else:
         where = f"on line {suppression.attached_to}, the line it applies to"
-    return _finding(
-        UNUSED,
+    return REGISTRY[UNUSED].at_migration(
         migration,
-        suppression.line,
-        suppression.column,
         f'"{_written(suppression)}" suppresses nothing for {names}: no finding of it is {where}.',
         "Remove it (or the rules that no longer apply from it); if the finding moved, put the comment on the "
         "operation's first line or the line directly above it.",
+        Phase.ANY,
+        suppression.line,
+        suppression.column,
     )
 
 
@@ -288,12 +310,10 @@ def _unused_config(
     migration: MigrationContext, suppression: Suppression, unused: list[str], config: Config | None
 ) -> Finding:
     origin = config.path.name if config is not None and config.path is not None else "the configuration"
-    return _finding(
-        UNUSED,
+    return REGISTRY[UNUSED].at_migration(
         migration,
-        migration.line,
-        migration.column,
         f'per_migration_ignores["{suppression.key}"] in {origin} suppresses {", ".join(unused)} in migration '
         f'"{migration.name}", but it has no such finding.',
         "Remove the entry (or the rules that no longer apply from it) from per_migration_ignores.",
+        Phase.ANY,
     )

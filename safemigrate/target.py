@@ -8,8 +8,15 @@ VENDORS = ("postgresql", "mysql", "mariadb", "sqlite")
 DEFAULT_VERSIONS = {"postgresql": (15,), "mysql": (8, 0, 36), "mariadb": (10, 11), "sqlite": (3, 45)}
 
 
+def default_version_text(vendor: str) -> str:
+    """``"8.0.36"``: the default version of ``vendor``, as the configuration writes it."""
+    return ".".join(str(part) for part in DEFAULT_VERSIONS[vendor])
+
+
 def parse_version(value: object) -> tuple[int, ...]:
-    """15 -> (15,); "8.0.12" -> (8, 0, 12); 10.11 (a float) -> (10, 11)."""
+    """15 -> (15,); "8.0.12" -> (8, 0, 12). Floats are refused: 10.10 would read as (10, 1)."""
+    if isinstance(value, (float, bool)):
+        raise ValueError(f"not a version number: {value!r} (quote it)")
     text = str(value).strip()
     if not text or not all(part.isdigit() for part in text.split(".")):
         raise ValueError(f"not a version number: {value!r}")

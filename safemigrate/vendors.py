@@ -34,6 +34,7 @@ default), so a ``VARCHAR`` longer than 63 characters has a 2-byte length prefix.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -42,6 +43,7 @@ from django.db.migrations import operations as ops
 from django.db.models.fields import NOT_PROVIDED
 
 from safemigrate.context import OperationContext
+from safemigrate.operations import is_operation
 from safemigrate.schema import FieldInfo, ModelInfo
 from safemigrate.target import Target
 
@@ -72,12 +74,54 @@ def stored_default(op_field: Any) -> bool:
     return not op_field.null and bool(op_field.blank) and bool(getattr(op_field, "empty_strings_allowed", False))
 
 
+# Expression classes whose SQL is a VOLATILE function (Django's own, and common project spellings).
+VOLATILE_CLASSES = frozenset({"RandomUUID", "GenRandomUUID", "Random", "UUID4", "UUID7"})
+# PostgreSQL functions marked VOLATILE that defaults use. now()/statement_timestamp() are STABLE: not here.
+VOLATILE_FUNCTIONS = frozenset(
+    {
+        "gen_random_uuid", "random", "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4",
+        "uuidv4", "uuidv7", "clock_timestamp", "timeofday", "nextval", "gen_random_bytes",
+    }
+)
+_CALL = re.compile(r"\b(" + "|".join(sorted(VOLATILE_FUNCTIONS)) + r")\s*\(", re.I)
+
+
+def volatile_part(value: Any, depth: int = 0) -> str | None:
+    """The name of a volatile function inside a db_default expression, or None if it has none."""
+    if depth > 20 or value is None or isinstance(value, (str, bytes, int, float, bool)):
+        return None
+    path = getattr(value, "safemigrate_path", None)
+    if isinstance(path, str):  # a project expression the reader didn't import: judge it by name
+        name = path.rpartition(".")[2]
+        if name in VOLATILE_CLASSES or name.lower() in VOLATILE_FUNCTIONS:
+            return name
+        children: list[Any] = [*getattr(value, "args", ()), *getattr(value, "kwargs", {}).values()]
+        return next((n for c in children if (n := volatile_part(c, depth + 1))), None)
+    for cls in type(value).__mro__:
+        if cls.__name__ in VOLATILE_CLASSES:
+            return type(value).__name__
+    extra = getattr(value, "extra", None)  # Func(function=..., template=...) keeps them here
+    texts = [getattr(value, a, None) for a in ("function", "template", "sql")]  # class attributes, RawSQL.sql
+    if isinstance(extra, dict):
+        texts += [extra.get("function"), extra.get("template")]
+    for text in texts:
+        if isinstance(text, str):
+            if text.lower() in VOLATILE_FUNCTIONS:
+                return text.lower()
+            match = _CALL.search(text)
+            if match:
+                return match.group(1).lower()
+    try:
+        sources = list(value.get_source_expressions())
+    except Exception:
+        return None
+    return next((n for c in sources if (n := volatile_part(c, depth + 1))), None)
+
+
 def volatile_default(field: FieldInfo) -> str | None:
     """The volatile function in a PostgreSQL ``db_default`` (``gen_random_uuid``...), if any."""
     if not field.has_db_default:
         return None
-    from safemigrate.rules.volatile_db_default_rewrites_table import volatile_part
-
     return volatile_part(field.db_default)
 
 
@@ -606,8 +650,6 @@ def is_postgresql_operation(operation: object) -> bool:
 
 def postgresql_only(ctx: OperationContext) -> str | None:
     """What in the operation only PostgreSQL can run ("AddIndexConcurrently", "ArrayField"...), if anything."""
-    from safemigrate.rules._operations import is_operation
-
     op = ctx.operation
     if is_postgresql_operation(op):
         return str(getattr(op, "safemigrate_path", type(op).__name__)).rpartition(".")[2]
@@ -633,8 +675,6 @@ _NO_SQL_OUTSIDE_POSTGRESQL = ("CreateExtension", "CreateCollation", "RemoveColla
 
 def runs_sql(ctx: OperationContext) -> bool:
     """Whether the operation sends anything to the target database (schema or data)."""
-    from safemigrate.rules._operations import is_operation
-
     op = ctx.operation
     if ctx.state_only or isinstance(op, (ops.SeparateDatabaseAndState, *_NO_SQL)):
         return False

@@ -16,7 +16,7 @@ else:  # pragma: no cover - Python 3.10
 from safemigrate.config import Config
 from safemigrate.engine import Engine
 from safemigrate.findings import Finding
-from safemigrate.lint import run_rules
+from safemigrate.lint import lint_project
 from safemigrate.rules import REGISTRY
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -74,7 +74,7 @@ def lint(paths: list[Path], select: list[str] | None = None, config: Config | No
     config = config or Config()
     analysis = Engine(config).analyze(paths)
     rules = [r for rid, r in sorted(REGISTRY.items()) if not select or any(rid.startswith(s) for s in select)]
-    return run_rules(analysis, rules)
+    return lint_project(analysis, rules).findings
 
 
 def lint_migrations(

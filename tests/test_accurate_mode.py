@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ import pytest
 
 from tests.accurate.helpers import (
     REPO_ROOT,
+    SETTINGS_MODULE,
     UNUSED_POSTGRES,
     Job,
     Run,
@@ -566,6 +568,169 @@ def test_a_mariadb_alias_is_judged_as_mariadb_with_its_sql(tmp_path: Path) -> No
     (finding,) = run.findings()
     assert finding["notes"][0].startswith("on database 'legacy' (MariaDB 1"), finding["notes"]
     assert finding["sql"] == ["ALTER TABLE `shop_customer` DROP COLUMN `nickname`;"]
+
+
+# --- SQLite settings: development databases, and the configured `database` ------------------------------------
+
+SQLITE_NOTE = (
+    'database "default" is SQLite: {n} rules that judge only PostgreSQL, MySQL or MariaDB (locks, table rewrites) '
+    'were not applied; set database = "postgresql" (or the production database) in {where} to judge for production'
+)
+
+
+def _sample_copy(tmp_path: Path, database: str | None) -> Path:
+    """The sample project, with a pyproject.toml that sets ``database`` (or sets nothing)."""
+    copy = tmp_path / "sample"
+    shutil.copytree(SAMPLE, copy, ignore=shutil.ignore_patterns("db.sqlite3", "__pycache__"))
+    setting = f'database = "{database}"\n' if database else 'select = ["ALL"]\n'
+    (copy / "pyproject.toml").write_text(f"[tool.safemigrate]\n{setting}", encoding="utf-8")
+    return copy
+
+
+def test_sqlite_settings_judge_for_the_configured_database(tmp_path: Path) -> None:
+    """CI settings often use SQLite: without a configured `database` a note says which rules that turned off;
+    with one, the SQLite alias is judged for it, exactly as static mode judges."""
+    unconfigured = _sample_copy(tmp_path / "unconfigured", None)
+    configured = _sample_copy(tmp_path / "configured", "postgresql")
+    sqlite = {"SQLITE_PATH": str(tmp_path / "never-created.sqlite3")}
+    runs = run_many([
+        static_job([Path(".")], unconfigured),
+        accurate_job([Path(".")], unconfigured, "config.settings", env=sqlite),
+        static_job([Path(".")], configured),
+        accurate_job([Path(".")], configured, "config.settings", env=sqlite),
+        accurate_job([Path(".")], configured, "config.settings", "--database", "default", env=sqlite),
+        accurate_job([Path(".")], unconfigured, "config.settings", "--select", "ZDM102", env=sqlite),
+    ])
+    static, on_sqlite, static_configured, for_postgresql, with_evidence, no_lock_rules = runs
+
+    # No `database` configured: judged as SQLite, and said so.
+    skipped = sorted(f["rule"] for f in static.findings() if f not in on_sqlite.findings())
+    assert skipped and len(on_sqlite.findings()) < len(static.findings()), skipped
+    assert not {"ZDM102", "ZDM601"} & set(skipped)  # the rules about old code judge SQLite too
+    from safemigrate.rules import REGISTRY
+    from safemigrate.target import Target
+
+    assert not any(REGISTRY[rule].runs_on(Target("sqlite", (3, 45))) for rule in skipped)
+    notes = on_sqlite.report()["summary"]["notes"]
+    count = sum(1 for rule in REGISTRY.values() if rule.vendors is not None and "sqlite" not in rule.vendors)
+    assert SQLITE_NOTE.format(n=count, where="pyproject.toml's [tool.safemigrate]") in notes, notes
+    # Only the rules that run count: with none of them selected, nothing was turned off.
+    assert no_lock_rules.report()["summary"]["notes"] == []
+
+    # `database = "postgresql"`: the SQLite alias is judged as PostgreSQL, exactly as static mode does.
+    assert len(assert_same_findings(static_configured, for_postgresql)) >= 20
+    assert for_postgresql.report()["summary"]["notes"] == [
+        'database "default" is SQLite, taken as a development database: judged as PostgreSQL 15, the database '
+        "set in pyproject.toml's [tool.safemigrate]"
+    ]
+    # Its SQL would be SQLite's, not what PostgreSQL runs: no SQL evidence, and no database file made.
+    assert_same_findings(static_configured, with_evidence)
+    assert with_evidence.report()["summary"]["notes"][0] == (
+        'SQL evidence skipped: database "default" is SQLite, judged as PostgreSQL 15; '
+        "its SQL is not what that database runs"
+    )
+    assert not (tmp_path / "never-created.sqlite3").exists()
+
+
+def _vendor_project(tmp_path: Path, name: str, database: str | None, engine: dict[str, str]) -> Path:
+    project = write_project(tmp_path / name, [("0002_remove_customer_nickname.py", (
+        "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+        "    dependencies = [('shop', '0001_initial')]\n"
+        "    operations = [migrations.RemoveField(model_name='customer', name='nickname')]\n"
+    ))])
+    write_settings(project, ["shop"], extra=f"DATABASES = {{'default': {engine!r}}}\n")
+    if database is not None:
+        (project / "pyproject.toml").write_text(f'[tool.safemigrate]\ndatabase = "{database}"\n', encoding="utf-8")
+    return project
+
+
+def test_a_real_backend_wins_over_the_configured_database_with_a_note(tmp_path: Path) -> None:
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+    projects = [
+        _vendor_project(tmp_path, "postgresql_over_mysql", "mysql", UNUSED_POSTGRES),
+        _vendor_project(tmp_path, "postgresql_as_configured", "postgresql", UNUSED_POSTGRES),
+        _vendor_project(tmp_path, "sqlite_as_configured", "sqlite", sqlite),
+        _vendor_project(tmp_path, "sqlite_over_mariadb", "mariadb", sqlite),
+    ]
+    runs = run_many([
+        Job(["check", "--settings", SETTINGS_MODULE, "--format", "json", "--ignore", "ZDM612"], project) for project in projects
+    ])
+    notes = [run.report()["summary"]["notes"] for run in runs]
+    assert notes == [
+        [
+            'database "default" is PostgreSQL 15: judged as that (its backend), not as the MySQL set in '
+            "pyproject.toml's [tool.safemigrate]"
+        ],
+        [],
+        [],  # SQLite chosen on purpose: nothing to say
+        [
+            'database "default" is SQLite, taken as a development database: judged as MariaDB 10.11, the database '
+            "set in pyproject.toml's [tool.safemigrate]"
+        ],
+    ]
+    drop = [next(f for f in run.findings() if f["rule"] == "ZDM102") for run in runs]
+    assert all(f["notes"] == [] for f in drop)  # one vendor each: findings name no database
+
+
+SUPPRESSED_EVERYWHERE = '''from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    atomic = False
+    dependencies = [("shop", "0001_initial")]
+    operations = [
+        # safemigrate: ignore[ZDM202] -- the table is empty (PostgreSQL only)
+        migrations.AddIndex(model_name="product", index=models.Index(fields=["price"], name="product_price_idx")),
+        # safemigrate: ignore[ZDM102] -- no code reads it (every database)
+        migrations.RemoveField(model_name="customer", name="nickname"),
+        # safemigrate: ignore[ZDM615] -- the legacy database never gets this index (all but PostgreSQL)
+        AddIndexConcurrently(model_name="product", index=models.Index(fields=["sku"], name="product_sku_idx")),
+    ]
+'''
+
+
+def test_suppressed_findings_are_counted_once_across_databases(tmp_path: Path) -> None:
+    project = write_project(tmp_path, [("0002_suppressed.py", SUPPRESSED_EVERYWHERE)])
+    two = f"DATABASES = {{'default': {UNUSED_POSTGRES!r}, 'legacy': {{'ENGINE': 'django.db.backends.sqlite3', 'NAME': ':memory:'}}}}\n"
+    write_settings(project, ["shop"], extra=two)
+    write_settings(project, ["shop"], extra=two + "DATABASE_ROUTERS = ['routers.DefaultOnly']\n", module="routed")
+    write_files(project, [("routers.py", "class DefaultOnly:\n    def allow_migrate(self, db, app_label, **hints):\n"
+                                         "        return db == 'default'\n")])
+    args = ["check", "--format", "json", "--select", "ZDM202,ZDM102,ZDM615", "--ignore", "ZDM612"]
+    both, routed = run_many([Job([*args, "--settings", SETTINGS_MODULE], project), Job([*args, "--settings", "routed"], project)])
+    # PostgreSQL's replay suppresses ZDM202 and ZDM102, SQLite's ZDM102 and ZDM615: three findings, not two.
+    assert both.findings() == [] and both.report()["summary"]["suppressed"] == 3
+    # Routed to the PostgreSQL database only: what SQLite's replay suppressed never runs there.
+    assert routed.findings() == [] and routed.report()["summary"]["suppressed"] == 2
+
+
+UNUSED_SOMEWHERE = '''from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    atomic = False
+    dependencies = [("shop", "0001_initial")]
+    operations = [
+        # safemigrate: ignore[ZDM202] -- the table is empty (a PostgreSQL rule: never judged on SQLite)
+        migrations.AddIndex(model_name="product", index=models.Index(fields=["price"], name="product_price_idx")),
+        # safemigrate: ignore[ZDM6, ZDM202] -- used on SQLite only (ZDM615); ZDM202 finds nothing anywhere
+        AddIndexConcurrently(model_name="product", index=models.Index(fields=["sku"], name="product_sku_idx")),
+    ]
+'''
+
+
+def test_a_suppression_used_on_any_database_is_used(tmp_path: Path) -> None:
+    project = write_project(tmp_path, [("0002_suppressed.py", UNUSED_SOMEWHERE)])
+    two = f"DATABASES = {{'default': {UNUSED_POSTGRES!r}, 'legacy': {{'ENGINE': 'django.db.backends.sqlite3', 'NAME': ':memory:'}}}}\n"
+    write_settings(project, ["shop"], extra=two)
+    args = ["check", "--format", "json", "--select", "ZDM202,ZDM605,ZDM615,ZDM609", "--settings", SETTINGS_MODULE]
+    (run,) = run_many([Job(args, project)])
+    found = run.findings()
+    # One unused selector, reported once for both databases: no "on database" note.
+    assert [(f["rule"], f["line"], f["notes"]) for f in found] == [("ZDM609", 11, [])], found
+    assert found[0]["message"].split("suppresses nothing for ")[1].startswith("ZDM202: no finding")
 
 
 # --- modes, errors and the management command -------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 from safemigrate.config import Config
 from safemigrate.cutoff import before_cutoff
 from safemigrate.engine import Engine
-from safemigrate.lint import run_rules
+from safemigrate.lint import lint_project
 from safemigrate.rules import REGISTRY
 from tests.rule_examples import write_project
 
@@ -268,16 +268,16 @@ class Migration(migrations.Migration):
 def test_ignore_before_skips_legacy_but_replays_it(tmp_path: Path) -> None:
     project = write_project(tmp_path, [("0002_legacy.py", LEGACY), ("0003_later.py", LATER)])
     rules = list(REGISTRY.values())
-    everything = run_rules(Engine(Config()).analyze([project]), rules)
+    everything = lint_project(Engine(Config()).analyze([project]), rules).findings
     assert {(f.migration, f.rule) for f in everything} >= {("0002_legacy", "ZDM101"), ("0003_later", "ZDM102")}
     analysis = Engine(Config(ignore_before={"shop": "0003"})).analyze([project])
-    found = run_rules(analysis, rules)
+    found = lint_project(analysis, rules).findings
     assert [(f.migration, f.rule) for f in found] == [("0003_later", "ZDM102")]
     assert '"years"' in found[0].message  # the legacy migration's column, from the replayed state
     assert analysis.migrations_reported == 1
     # Asking for the legacy file explicitly doesn't report it either.
     legacy = project / "shop" / "migrations" / "0002_legacy.py"
-    assert run_rules(Engine(Config(ignore_before={"shop": "0003"})).analyze([legacy]), rules) == []
+    assert lint_project(Engine(Config(ignore_before={"shop": "0003"})).analyze([legacy]), rules).findings == []
 
 
 def test_ignore_before_in_pyproject(tmp_path: Path) -> None:

@@ -193,7 +193,7 @@ def test_readme_documents_every_rule_and_option() -> None:
         ("", "postgresql", (15,)),
         ('database = "postgresql"\npostgresql_version = 11', "postgresql", (11,)),
         ('database = "mysql"\nmysql_version = "8.0.12"', "mysql", (8, 0, 12)),
-        ('database = "mariadb"\nmariadb_version = 10.6', "mariadb", (10, 6)),
+        ('database = "mariadb"\nmariadb_version = "10.6"', "mariadb", (10, 6)),
     ],
 )
 def test_database_target_from_config(tmp_path: Path, body: str, vendor: str, version: tuple[int, ...]) -> None:

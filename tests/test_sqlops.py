@@ -92,6 +92,11 @@ def test_tables_map_to_models_through_the_state() -> None:
         ("TRUNCATE shop_product", [("TruncateTable", "shop")]),
         ("VACUUM FULL", [("VacuumFull", SQL_APP)]),
         ("REINDEX INDEX name_idx", [("Reindex", "shop")]),
+        ("REINDEX TABLE CONCURRENTLY shop_product", [("ReindexConcurrently", "shop")]),
+        ("REINDEX (CONCURRENTLY) INDEX name_idx", [("ReindexConcurrently", "shop")]),
+        ("ALTER TABLE shop_product ALTER COLUMN name SET DEFAULT 'x'", [("AlterField", "shop")]),  # a db_default
+        ("ALTER TABLE shop_product ALTER COLUMN name DROP DEFAULT", []),  # it has none
+        ("ALTER TABLE shop_product ALTER COLUMN name SET STATISTICS 100", []),
         ("UPDATE shop_product SET name = 'x'", [("WholeTableChange", "shop")]),
         ("UPDATE shop_product SET name = 'x' WHERE id = 1", []),
         ("ALTER TABLE shop_product ALTER COLUMN maker_id TYPE bigint", []),  # follows the referenced key: not judged

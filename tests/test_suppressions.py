@@ -142,6 +142,22 @@ def test_unused_suppression_of_a_rule_that_did_not_run_is_not_reported(tmp_path:
     assert lint(tmp_path / "c", body, ["ZDM2"])[0] == []  # ZDM609 itself off
 
 
+def test_unused_suppression_of_a_rule_for_another_database_is_not_reported(tmp_path: Path) -> None:
+    """ZDM202 is about PostgreSQL's locks: it never judges a MySQL project's migrations."""
+    index = '        migrations.AddIndex("product", models.Index(fields=["price"], name="product_price_idx")),\n'
+    body = "        # safemigrate: ignore[ZDM202] -- the table is empty\n" + index
+    assert lint(tmp_path, body, config=Config(database="mysql"))[0] == []
+    assert lint(tmp_path / "pg", body)[:2] == ([], 1)  # on PostgreSQL it runs and the comment is used
+    unused = "        # safemigrate: ignore[ZDM202] -- reviewed\n" + ADD
+    assert lint(tmp_path / "mysql", unused, config=Config(database="mysql"))[0] == []
+    assert lint(tmp_path / "pg2", unused)[0] == [("ZDM609", 8)]
+    entry = Config(database="mysql", per_migration_ignores={"shop.0002": ["ZDM202"]})
+    assert lint(tmp_path / "config", ADD, config=entry)[0] == []
+    assert lint(tmp_path / "config2", ADD, config=Config(per_migration_ignores={"shop.0002": ["ZDM202"]}))[0] == [
+        ("ZDM609", 4)
+    ]
+
+
 def test_ignore_file(tmp_path: Path) -> None:
     header = "# safemigrate: ignore-file[ZDM102] -- the customer table is empty in every environment\n" + HEADER
     other = '        migrations.RemoveField(model_name="customer", name="name"),\n'

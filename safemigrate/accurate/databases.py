@@ -3,9 +3,16 @@ operations DATABASE_ROUTERS let run on it."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 from django.db.migrations import operations as ops
 from django.db.migrations.operations.base import Operation
@@ -14,9 +21,11 @@ from safemigrate.accurate.setup import first_line
 from safemigrate.config import Config
 from safemigrate.graph import Key
 from safemigrate.replay import model_names
-from safemigrate.target import DEFAULT_VERSIONS, Target, parse_version
+from safemigrate.rules.base import Rule
+from safemigrate.target import DEFAULT_VERSIONS, VENDORS, Target
 
 _VENDORS = {"postgresql": "postgresql", "mysql": "mysql", "sqlite": "sqlite"}
+_NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL", "mariadb": "MariaDB", "sqlite": "SQLite"}
 
 
 @dataclass
@@ -28,16 +37,7 @@ class Database:
 
 
 def configured_version(config: Config, vendor: str) -> tuple[int, ...]:
-    value = {
-        "postgresql": config.postgresql_version,
-        "mysql": config.mysql_version,
-        "mariadb": config.mariadb_version,
-        "sqlite": config.sqlite_version,
-    }.get(vendor)
-    try:
-        return parse_version(value)
-    except ValueError:  # pragma: no cover - validated when the config is read
-        return DEFAULT_VERSIONS[vendor]
+    return config.version_for(vendor)
 
 
 def connect(connection: Any) -> str | None:
@@ -54,8 +54,36 @@ def connect(connection: Any) -> str | None:
     return None
 
 
-def database_target(connection: Any, config: Config, live: bool, notes: list[str]) -> Target:
-    """The Target for one alias: its backend's vendor; the server's version when connected, else the config's."""
+def configured_database(config: Config) -> str | None:
+    """The ``database`` the configuration file sets; None when it doesn't (the default, PostgreSQL, applies)."""
+    if config.path is None:
+        return None
+    try:
+        section = tomllib.loads(config.path.read_text(encoding="utf-8")).get("tool", {}).get("safemigrate", {})
+    except (OSError, tomllib.TOMLDecodeError):  # pragma: no cover - it was read a moment ago
+        return None
+    value = section.get("database") if isinstance(section, dict) else None
+    return value if value in VENDORS else None
+
+
+def _where(config: Config) -> str:
+    return f"{config.path.name}'s [tool.safemigrate]" if config.path is not None else "[tool.safemigrate]"
+
+
+def database_target(
+    connection: Any,
+    config: Config,
+    live: bool,
+    notes: list[str],
+    configured: str | None = None,
+    skipped_on_sqlite: int = 0,
+) -> Target:
+    """The Target for one alias: its backend's vendor; the server's version when connected, else the config's.
+
+    ``configured``: the ``database`` the configuration sets explicitly. A SQLite alias is a development
+    database: with ``configured`` set (not to SQLite) it is judged as ``config.target`` instead.
+    ``skipped_on_sqlite``: how many of the rules that run don't judge SQLite (the note says so).
+    """
     vendor = _VENDORS.get(str(getattr(connection, "vendor", "")))
     if vendor is None and connection.settings_dict.get("ENGINE") == "django.db.backends.dummy":
         return config.target  # DATABASES is empty
@@ -63,6 +91,12 @@ def database_target(connection: Any, config: Config, live: bool, notes: list[str
         notes.append(
             f'database "{connection.alias}" uses the {connection.vendor!r} backend, which safemigrate has no rules '
             f"for; it is checked as {config.target.describe()}"
+        )
+        return config.target
+    if vendor == "sqlite" and configured not in (None, "sqlite"):
+        notes.append(
+            f'database "{connection.alias}" is SQLite, taken as a development database: judged as '
+            f"{config.target.describe()}, the database set in {_where(config)}"
         )
         return config.target
     if vendor == "mysql":
@@ -83,13 +117,36 @@ def database_target(connection: Any, config: Config, live: bool, notes: list[str
                 version = tuple(sqlite3.sqlite_version_info)
         except Exception:  # pragma: no cover - keep the configured version
             pass
-    return Target(vendor, version)
+    target = Target(vendor, version)
+    if vendor == "sqlite" and configured is None and skipped_on_sqlite:
+        notes.append(
+            f'database "{connection.alias}" is SQLite: {skipped_on_sqlite} rules that judge only PostgreSQL, MySQL '
+            "or MariaDB (locks, table rewrites) were not applied; set database = \"postgresql\" (or the production "
+            f"database) in {_where(config)} to judge for production"
+        )
+    elif configured is not None and vendor != configured:
+        notes.append(
+            f'database "{connection.alias}" is {target.describe()}: judged as that (its backend), not as the '
+            f"{_NAMES[configured]} set in {_where(config)}"
+        )
+    return target
 
 
-def databases(config: Config, live_alias: str | None, notes: list[str]) -> list[Database]:
+def skipped_on_sqlite(rules: Iterable[Rule]) -> int:
+    """How many of ``rules`` judge PostgreSQL, MySQL or MariaDB but not SQLite (locks and rewrites)."""
+    production = [Target(vendor, DEFAULT_VERSIONS[vendor]) for vendor in ("postgresql", "mysql", "mariadb")]
+    sqlite = Target("sqlite", DEFAULT_VERSIONS["sqlite"])
+    return sum(1 for rule in rules if not rule.runs_on(sqlite) and any(rule.runs_on(t) for t in production))
+
+
+def databases(
+    config: Config, live_alias: str | None, notes: list[str], rules: Iterable[Rule] = ()
+) -> list[Database]:
     """Every alias in DATABASES, in their order; ``live_alias`` is connected to (for SQL evidence)."""
     from django.db import connections
 
+    configured = configured_database(config)
+    skipped = skipped_on_sqlite(rules)
     out: list[Database] = []
     for alias in connections:
         try:
@@ -103,11 +160,18 @@ def databases(config: Config, live_alias: str | None, notes: list[str]) -> list[
             continue
         live = False
         if alias == live_alias:
-            failure = connect(connection)
-            live = failure is None
-            if failure:
-                notes.append(f'SQL evidence skipped: database "{alias}" is not reachable ({failure})')
-        out.append(Database(alias, database_target(connection, config, live, notes), connection, live))
+            if connection.vendor == "sqlite" and configured not in (None, "sqlite"):
+                notes.append(
+                    f'SQL evidence skipped: database "{alias}" is SQLite, judged as {config.target.describe()}; '
+                    "its SQL is not what that database runs"
+                )
+            else:
+                failure = connect(connection)
+                live = failure is None
+                if failure:
+                    notes.append(f'SQL evidence skipped: database "{alias}" is not reachable ({failure})')
+        target = database_target(connection, config, live, notes, configured, skipped)
+        out.append(Database(alias, target, connection, live))
     return out
 
 

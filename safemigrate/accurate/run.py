@@ -17,10 +17,10 @@ from safemigrate.config import Config
 from safemigrate.engine import Analysis, replay_project
 from safemigrate.errors import UsageError
 from safemigrate.findings import Finding
-from safemigrate.lint import lint_project
+from safemigrate.lint import FindingIdentity, identity, lint_project
 from safemigrate.rules.base import Rule
 from safemigrate.schema import DB_TYPE_CONNECTION
-from safemigrate.suppressions import LintResult
+from safemigrate.suppressions import UNUSED, LintResult, SuppressionUse, unused_suppressions
 from safemigrate.target import Target
 
 MISSING_MIGRATION = "ZDM612"
@@ -52,7 +52,7 @@ def check_accurately(
     project = load_project(paths, config)
     loaded = project.loaded
     notes = list(loaded.notes)
-    dbs = databases(config, database, notes)
+    dbs = databases(config, database, notes, rules)
     routes = Routes([d.alias for d in dbs], notes)
     for key in sorted(loaded.reported):
         routes.add(key, list(loaded.migrations[key].migration.operations))
@@ -67,9 +67,10 @@ def check_accurately(
     groups: dict[Target, list[Database]] = {}
     for db in dbs:
         groups.setdefault(db.target, []).append(db)
-    found: dict[tuple[str, str, int, int, str], tuple[Finding, list[str]]] = {}
+    found: dict[FindingIdentity, tuple[Finding, list[str]]] = {}
     first: Analysis | None = None
-    suppressed = 0
+    suppressed: set[FindingIdentity] = set()  # distinct across the vendors' replays
+    uses: list[SuppressionUse] = []  # a suppression is used if any database's run used it (ZDM609)
     for target, members in groups.items():
         analysis = replay_project(loaded, target)
         first = first or analysis
@@ -82,20 +83,27 @@ def check_accurately(
             linted = lint_project(analysis, rules, config)
         finally:
             DB_TYPE_CONNECTION[0] = None
-        suppressed = max(suppressed, linted.suppressed)
         names = {d.alias for d in members}
+        uses.extend(u for u in linted.uses if routes.allowed(u.migration.key, None, names))
+        suppressed.update(
+            identity(f)
+            for f in linted.hidden
+            if routes.allowed((f.app, f.migration), f.operation_index, names)
+        )
         label = f"{', '.join(repr(d.alias) for d in members)} ({target.describe()})"
         for finding in linted.findings:
+            if finding.rule == UNUSED:
+                continue  # judged below, over every database's run
             if not routes.allowed((finding.app, finding.migration), finding.operation_index, names):
                 continue
-            identity = (finding.rule, finding.path, finding.line, finding.column, finding.message)
-            found.setdefault(identity, (finding, []))[1].append(label)
+            found.setdefault(identity(finding), (finding, []))[1].append(label)
     assert first is not None  # DATABASES always has an alias (Django adds a dummy "default")
     results: list[Finding] = []
     for finding, labels in found.values():
         if len(groups) > 1:
             finding = dataclasses.replace(finding, notes=(*finding.notes, f"on database {'; '.join(labels)}"))
         results.append(finding)
+    results.extend(unused_suppressions(uses, config))
 
     live = next((d for d in dbs if d.live), None)
     if live is not None:
@@ -113,4 +121,4 @@ def check_accurately(
         ]
     results.sort(key=Finding.sort_key)
     first.notes = notes
-    return AccurateResult(first, LintResult(results, suppressed))
+    return AccurateResult(first, LintResult(results, len(suppressed)))

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from safemigrate import baseline
-from safemigrate.commands.check import CheckOptions, resolve_config, write_atomic
+from safemigrate.commands.check import CheckOptions, resolve_config
 from safemigrate.config import rule_enabled
 from safemigrate.engine import Engine, display_path
 from safemigrate.errors import EXIT_CLEAN, UsageError
+from safemigrate.files import write_atomic
 from safemigrate.lint import lint_project
 from safemigrate.reporters._common import plural
 from safemigrate.rules import REGISTRY

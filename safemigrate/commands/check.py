@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from safemigrate.cache import default_directory
 from safemigrate.config import FORMATS, Config, find_config, load_config, rule_enabled, validate_rule_selectors
 from safemigrate.engine import Engine
 from safemigrate.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+from safemigrate.files import write_atomic
 from safemigrate.findings import Report
 from safemigrate.lint import lint_project
 from safemigrate.reporters import render
@@ -123,25 +123,3 @@ def check(options: CheckOptions) -> int:
     if options.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if report.error_count else EXIT_CLEAN
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so that readers see the old content or the new, never half of it."""
-    if str(path) in ("-", "/dev/stdout"):
-        sys.stdout.write(text)
-        return
-    if path.is_char_device() if path.exists() else False:
-        path.write_text(text, encoding="utf-8")
-        return
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise UsageError(f"--output: directory does not exist: {directory}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text if text.endswith("\n") else text + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -14,9 +14,17 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+DELETED_MIGRATION = "deleted-migration"  # ZDM611's findings name a migration that is no longer on disk
+
+
 def migrations_with_findings(report: Report) -> int:
-    """How many distinct (app, migration) pairs have at least one finding."""
-    return len({(f.app, f.migration) for f in report.findings})
+    """How many distinct checked (app, migration) pairs have at least one finding (deleted ones aside)."""
+    return len({(f.app, f.migration) for f in report.findings if f.name != DELETED_MIGRATION})
+
+
+def deleted_migrations_with_findings(report: Report) -> int:
+    """How many deleted migrations (``--since``: ZDM611) have findings: they are not among those checked."""
+    return len({(f.app, f.migration) for f in report.findings if f.name == DELETED_MIGRATION})
 
 
 def summary_line(report: Report) -> str:
@@ -32,7 +40,11 @@ def summary_line(report: Report) -> str:
         parts.append(plural(warnings, "warning"))
     counted = " and ".join(parts)
     noun = "migration" if checked == 1 else "migrations"
-    return f"Found {counted} in {migrations_with_findings(report)} of {checked} {noun}{hidden_counts(report)}."
+    where = f"{migrations_with_findings(report)} of {checked} {noun}"
+    deleted = deleted_migrations_with_findings(report)
+    if deleted:
+        where += f" and {plural(deleted, 'deleted migration')}"
+    return f"Found {counted} in {where}{hidden_counts(report)}."
 
 
 def hidden_counts(report: Report) -> str:

@@ -1,23 +1,10 @@
-"""Helpers shared by rule modules: recognising operations and reading constraints.
-
-``django.contrib.postgres.operations`` needs a PostgreSQL driver at import time,
-so rules never import it: they recognise its operations by class name, through
-the class hierarchy (a project's subclass counts), or by the dotted name of an
-operation the engine could not import.
-"""
+"""Helpers shared by rule modules: reading constraints and who knows a table (recognising operations by
+class name is ``safemigrate.operations.is_operation``)."""
 
 from __future__ import annotations
 
 from safemigrate.context import OperationContext
 from safemigrate.schema import FieldInfo
-
-
-def is_operation(operation: object, *names: str) -> bool:
-    """Whether ``operation`` is (a subclass of) one of the operation classes named ``names``."""
-    if any(cls.__name__ in names for cls in type(operation).__mro__):
-        return True
-    path = getattr(operation, "safemigrate_path", None)
-    return isinstance(path, str) and path.rpartition(".")[2] in names
 
 
 def adds_foreign_key_constraint(old: FieldInfo | None, new: FieldInfo | None) -> bool:

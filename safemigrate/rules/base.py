@@ -109,7 +109,10 @@ class Rule:
             page=self.page,
         )
 
-    def at_migration(self, m: MigrationContext, message: str, help: str, phase: Phase) -> Finding:
+    def at_migration(
+        self, m: MigrationContext, message: str, help: str, phase: Phase, line: int | None = None, column: int = 1
+    ) -> Finding:
+        """A finding about a migration: at its class, or at ``line`` (and ``column``) of its file."""
         return Finding(
             rule=self.id,
             name=self.name,
@@ -119,8 +122,8 @@ class Rule:
             message=message,
             help=help,
             path=m.path,
-            line=m.line,
-            column=m.column,
+            line=m.line if line is None else line,
+            column=m.column if line is None else column,
             app=m.app_label,
             migration=m.name,
             operation_index=None,

@@ -7,7 +7,8 @@ from django.db.migrations import operations as ops
 
 from safemigrate.context import OperationContext
 from safemigrate.findings import Category, Finding, Phase, Severity
-from safemigrate.rules._operations import adds_foreign_key_constraint, is_operation
+from safemigrate.operations import is_operation
+from safemigrate.rules._operations import adds_foreign_key_constraint
 from safemigrate.rules.base import Rule
 from safemigrate.schema import FieldInfo
 from safemigrate.vendors import POSTGRESQL

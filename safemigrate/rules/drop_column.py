@@ -23,6 +23,8 @@ class DropColumn(Rule):
         if not isinstance(op, ops.RemoveField) or ctx.state_only or not ctx.existing_table:
             return
         field = ctx.before.field(op.name) if ctx.before else None
+        if field is None and ctx.before is not None and not ctx.model_known:
+            return  # the model has no such field: Django itself fails on it, and ZDM606 says so
         if unknown_to_code(ctx, field):
             return  # already gone from Django's state: the running code no longer selects it
         if ctx.migration.declared_phase is Phase.POST_DEPLOY:

@@ -6,7 +6,7 @@ from django.db.migrations import operations as ops
 
 from safemigrate.context import OperationContext
 from safemigrate.findings import Category, Finding, Severity
-from safemigrate.rules._operations import is_operation
+from safemigrate.operations import is_operation
 from safemigrate.rules.base import Rule
 from safemigrate.sqlops import UNKNOWN_TABLE
 from safemigrate.vendors import POSTGRESQL

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from django.db.migrations import operations as ops
@@ -8,10 +7,6 @@ from django.db.migrations import operations as ops
 from safemigrate.context import OperationContext
 from safemigrate.findings import Category, Finding, Severity
 from safemigrate.rules.base import Rule
-from safemigrate.schema import FieldInfo
-
-# SQL in the same database_operations that makes the column optional or removes it.
-_LOOSENING_SQL = re.compile(r"\bDROP\s+NOT\s+NULL\b|\bSET\s+DEFAULT\b|\bDROP\s+COLUMN\b", re.I)
 
 
 class StateOnlyRemovalOfRequiredField(Rule):
@@ -28,11 +23,10 @@ class StateOnlyRemovalOfRequiredField(Rule):
         if ctx.before is None or not ctx.before.has_table:
             return
         # The column as the database has it: earlier state-only changes (say null=True) don't touch it,
-        # and this SeparateDatabaseAndState's database half (run first) may already have dropped or loosened it.
+        # and this SeparateDatabaseAndState's database half (run first) may already have dropped or loosened it,
+        # with Django's operations or with RunSQL (its statements are replayed onto the database's view).
         field = (ctx.table_before or ctx.before).field(op.name)
         if field is None or field.is_m2m or field.primary_key or field.null or field.has_db_default:
-            return
-        if _loosened_by_sql(ctx, field, ctx.before.table):
             return
         table = ctx.before.table
         yield self.at_operation(
@@ -45,23 +39,3 @@ class StateOnlyRemovalOfRequiredField(Rule):
             "in a later release.",
         )
 
-
-def _loosened_by_sql(ctx: OperationContext, field: FieldInfo, table: str) -> bool:
-    """The same SeparateDatabaseAndState's RunSQL drops the column, or makes it nullable or defaulted."""
-    if field.column is None:
-        return False
-    column, on_table = _identifier(field.column), _identifier(table)
-    for sibling in ctx.migration.operations:
-        if sibling.parent is None or sibling.parent is not ctx.parent or not sibling.database_only:
-            continue
-        if isinstance(sibling.operation, ops.RunSQL):
-            for statement in sibling.statements:
-                text = statement.text
-                if _LOOSENING_SQL.search(text) and column.search(text) and on_table.search(text):
-                    return True
-    return False
-
-
-def _identifier(name: str) -> re.Pattern[str]:
-    """A SQL identifier, bare or double-quoted."""
-    return re.compile(rf'(?<![\w"]){re.escape(name)}(?![\w"])|"{re.escape(name)}"', re.I)

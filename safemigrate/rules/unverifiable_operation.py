@@ -19,12 +19,22 @@ class UnverifiableOperation(Rule):
         path = ctx.unknown_operation
         if not path:
             return
-        if path.startswith("django."):
-            why = (
-                f'Operation "{path}" could not be imported (django.contrib.postgres needs a PostgreSQL driver '
-                "such as psycopg installed)"
+        # Set by the static reader: why it could not build the operation, and the name whose import failed.
+        reason = getattr(ctx.operation, "safemigrate_reason", None)
+        unimportable = getattr(ctx.operation, "safemigrate_unimportable", None)
+        if reason and unimportable:
+            why = f'Operation "{path}" could not be read ({reason})'
+            if unimportable.startswith("django.contrib.postgres."):
+                fix = "Install the project's PostgreSQL driver (psycopg) where safemigrate runs, so it can read it."
+            else:
+                fix = "Install what it needs where safemigrate runs, so it can read it."
+        elif reason:
+            why = f'Operation "{path}" could not be read ({reason})'
+            fix = (
+                "If it is a mistake, correct it: Django fails on it too. If it uses the project's own code, "
+                "review its SQL by hand (`python manage.py sqlmigrate` shows it) or run `safemigrate check "
+                "--django`, which imports the project."
             )
-            fix = "Install the project's PostgreSQL driver (psycopg) where safemigrate runs, so it can read it."
         else:
             why = f'Operation "{path}" comes from a package safemigrate can\'t interpret'
             fix = (

@@ -32,7 +32,7 @@ class Edit:
 def parse(source: bytes) -> ast.Module | None:
     try:
         return ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
 
@@ -60,7 +60,10 @@ def find_edit(old_source: bytes, new_source: bytes, squashes: Mapping[Key, set[K
         _strip_docstrings(tree)
         _drop_class_attribute(tree, "replaces")
     _forgive_squash_dependencies(old, new, squashes)
-    return _first_change(old.body, new.body, (1, 1))
+    try:
+        return _first_change(old.body, new.body, (1, 1))
+    except RecursionError:  # ast.dump of an expression nested hundreds deep: call it edited from the top
+        return Edit(1, 1)
 
 
 # --- normalising -------------------------------------------------------------

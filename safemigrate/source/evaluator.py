@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import ast
 import enum
-import inspect
 import operator
 from collections.abc import Callable
 from typing import Any
 
-from django.db.migrations.operations import RunSQL
+from django.db.migrations.operations import RunSQL, SeparateDatabaseAndState
 from django.db.migrations.operations.base import Operation
 
 from safemigrate.context import FunctionFacts
@@ -28,6 +27,7 @@ from safemigrate.source.placeholders import (
     make_placeholder_field,
 )
 from safemigrate.source.resolve import SAFE_BUILTINS, Resolver
+from safemigrate.source.validate import describe, operation_problem, short, signature
 from safemigrate.sqlfacts import sql_texts
 
 _BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
@@ -46,6 +46,10 @@ _STATE_METHODS = {
     "old_name_lower", "new_name_lower", "option_name", "field", "fields", "options", "index", "constraint",
     "state_operations", "database_operations",
 }
+# How deep the evaluator follows nested expressions (a few levels in any real migration). Deeper
+# ones, like a SQL string concatenated from hundreds of literals, are left unevaluated rather than
+# exhausting Python's recursion limit.
+MAX_DEPTH = 100
 
 
 class ModuleEvaluator:
@@ -61,6 +65,7 @@ class ModuleEvaluator:
         # Names bound earlier in the Migration class body, visible to its later statements.
         self.class_scope: dict[str, Any] = {}
         self._evaluating: set[str] = set()
+        self._depth = 0
         self._values: dict[str, Any] = {}
         self._facts: dict[str, FunctionFacts] = {}
         for node in tree.body:
@@ -105,7 +110,13 @@ class ModuleEvaluator:
         handler = _HANDLERS.get(type(node))
         if handler is None:
             handler = _HANDLERS[type(node)] = getattr(ModuleEvaluator, f"_eval_{type(node).__name__}", _unknown)
-        return handler(self, node)
+        if self._depth >= MAX_DEPTH:
+            return Unevaluable(self._snippet(node))
+        self._depth += 1
+        try:
+            return handler(self, node)
+        finally:
+            self._depth -= 1
 
     def _snippet(self, node: ast.AST) -> str:
         text = ast.get_source_segment(self.source, node) or type(node).__name__
@@ -222,21 +233,28 @@ class ModuleEvaluator:
                     kwargs.update(value)
                 continue
             kwargs[kw.arg] = value
-        if isinstance(func, (Placeholder, Unevaluable)):
-            result: Any = PlaceholderCall(func.safemigrate_path, tuple(args), kwargs)
-        elif isinstance(func, PlaceholderCall):  # get_field_class()(...): still a project name
-            result = PlaceholderCall(f"{func.safemigrate_path}()", tuple(args), kwargs)
+        if isinstance(func, (Placeholder, Unevaluable, PlaceholderCall)):
+            # get_field_class()(...) is still a project name; a Django name that didn't import keeps saying so
+            path = f"{func.safemigrate_path}()" if isinstance(func, PlaceholderCall) else func.safemigrate_path
+            result: Any = PlaceholderCall(
+                path, tuple(args), kwargs, func.safemigrate_reason, func.safemigrate_unimportable
+            )
         elif isinstance(func, SourceFunction):
             return Unevaluable(self._snippet(node))
+        elif isinstance(func, type) and issubclass(func, Operation):
+            result = _build_operation(func, args, kwargs)
         else:
-            if isinstance(func, type) and issubclass(func, Operation) and _has_placeholder(args, kwargs):
-                args, kwargs = _coerce_operation_arguments(func, args, kwargs)
             try:
                 result = func(*args, **kwargs)
-            except Exception:
-                result = PlaceholderCall(_callable_path(func), tuple(args), kwargs)
+            except Exception as exc:
+                result = PlaceholderCall(_callable_path(func), tuple(args), kwargs, _raised(exc))
         if isinstance(result, Operation):
             result.safemigrate_location = (node.lineno, node.col_offset + 1)
+            for name in ("database_operations", "state_operations"):
+                nested = getattr(result, name, None)
+                for child in nested if isinstance(nested, list) else ():
+                    if isinstance(child, UnknownOperation) and child.safemigrate_location is None:
+                        child.safemigrate_location = result.safemigrate_location  # e.g. a 5 in the list
             if isinstance(result, RunSQL):
                 self._sql_locations(result, node)
         elif isinstance(result, PlaceholderCall):
@@ -452,14 +470,48 @@ def _callable_path(func: Any) -> str:
     return f"{module}.{name}" if module else str(name)
 
 
-def _as_operation(value: Any) -> Any:
+def _raised(exc: Exception) -> str:
+    """What a call raised, as the reason its value is a placeholder: ``raises ValueError: ...``."""
+    text = str(exc).strip().rstrip(".")
+    return f"raises {type(exc).__name__}: {text}" if text else f"raises {type(exc).__name__}"
+
+
+def _build_operation(cls: type[Operation], args: list[Any], kwargs: dict[str, Any]) -> Operation:
+    """``cls(*args, **kwargs)``, or an UnknownOperation saying why its arguments can't make one."""
+    if _has_placeholder(args, kwargs) or issubclass(cls, (SeparateDatabaseAndState, RunSQL)):
+        args, kwargs = _coerce_operation_arguments(cls, args, kwargs)
+    problem = operation_problem(cls, args, kwargs)
+    if problem is None:
+        try:
+            return cls(*args, **kwargs)
+        except Exception as exc:
+            problem = (f"{cls.__name__}() {_raised(exc)}", None)
+    reason, unimportable = problem
+    return UnknownOperation(_callable_path(cls), tuple(args), kwargs, reason, unimportable)
+
+
+def _as_operation(value: Any, where: str = "the operations list") -> Any:
+    """An item of an operations list as an operation: anything else becomes an UnknownOperation saying what it is."""
+    if isinstance(value, Operation):
+        return value
     if isinstance(value, PlaceholderCall):
-        operation = UnknownOperation(value.safemigrate_path, value.args, value.kwargs)
+        reason = f"it {value.safemigrate_reason}" if value.safemigrate_reason else None
+        operation = UnknownOperation(
+            value.safemigrate_path, value.args, value.kwargs, reason, value.safemigrate_unimportable
+        )
         operation.safemigrate_location = value.location
         return operation
-    if isinstance(value, (Placeholder, Unevaluable)):
-        return UnknownOperation(value.safemigrate_path)
-    return value
+    if isinstance(value, Placeholder):
+        reason = f"it {value.safemigrate_reason}" if value.safemigrate_reason else None
+        return UnknownOperation(value.safemigrate_path, (), {}, reason, value.safemigrate_unimportable)
+    if isinstance(value, Unevaluable):
+        return UnknownOperation(
+            value.safemigrate_path, (), {}, f"{short(value)} is an expression safemigrate doesn't evaluate"
+        )
+    if isinstance(value, type):
+        reason = f"{where} holds the class {value.__name__} itself, not an operation made by calling it"
+        return UnknownOperation(_callable_path(value), (), {}, reason)
+    return UnknownOperation(f"{value!r:.40}", (), {}, f"{where} holds {describe(value)}, not an operation")
 
 
 def _as_field(value: Any) -> Any:
@@ -470,23 +522,13 @@ def _as_field(value: Any) -> Any:
     return value
 
 
-_SIGNATURES: dict[type, inspect.Signature] = {}
-
-
-def _signature(cls: type) -> inspect.Signature:
-    signature = _SIGNATURES.get(cls)
-    if signature is None:
-        signature = _SIGNATURES[cls] = inspect.signature(cls)
-    return signature
-
-
 def _coerce_operation_arguments(
     cls: type[Operation], args: list[Any], kwargs: dict[str, Any]
 ) -> tuple[list[Any], dict[str, Any]]:
     """Turn placeholder values into stand-in fields/operations where an operation expects them."""
     try:
-        bound = _signature(cls).bind_partial(*args, **kwargs)
-    except TypeError:
+        bound = signature(cls).bind_partial(*args, **kwargs)
+    except (TypeError, ValueError):
         return args, kwargs
     arguments = bound.arguments
     if "field" in arguments:
@@ -497,13 +539,16 @@ def _coerce_operation_arguments(
             for item in arguments["fields"]
         ]
     for name in ("database_operations", "state_operations"):
-        if name in arguments:
-            value = arguments[name]
-            # A list the reader couldn't evaluate is a list of unknown operations.
-            items = value if isinstance(value, (list, tuple)) else [value]
-            arguments[name] = [_as_operation(op) for op in items]
+        value = arguments.get(name)
+        where = f"{cls.__name__}'s {name}"
+        if isinstance(value, (list, tuple)):
+            arguments[name] = [_as_operation(op, where) for op in value]
+        elif isinstance(value, _INERT):  # a list the reader couldn't evaluate is a list of unknown operations
+            arguments[name] = [_as_operation(value, where)]
     return list(bound.args), dict(bound.kwargs)
 
 
-def as_operation(value: Any) -> Any:
-    return _as_operation(value)
+def as_operation(value: Any) -> Operation:
+    """An item of a migration's operations list as an operation (an UnknownOperation when it isn't one)."""
+    operation: Operation = _as_operation(value)
+    return operation

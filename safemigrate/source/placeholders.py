@@ -14,10 +14,16 @@ from django.db.migrations.operations.base import Operation
 
 
 class Placeholder:
-    """A reference to a project-specific name, e.g. ``shop.utils.make_code``."""
+    """A reference to a project-specific name, e.g. ``shop.utils.make_code``.
 
-    def __init__(self, path: str) -> None:
+    ``safemigrate_reason`` says why a name under ``django.*`` stayed a placeholder (it could not be
+    imported, or doesn't exist); ``safemigrate_unimportable`` is the dotted name whose import failed.
+    """
+
+    def __init__(self, path: str, reason: str | None = None, unimportable: str | None = None) -> None:
         self.safemigrate_path = path
+        self.safemigrate_reason = reason
+        self.safemigrate_unimportable = unimportable
 
     def __repr__(self) -> str:
         return self.safemigrate_path
@@ -29,25 +35,36 @@ class Placeholder:
         return hash(self.safemigrate_path)
 
     def __call__(self, *args: Any, **kwargs: Any) -> PlaceholderCall:
-        return PlaceholderCall(self.safemigrate_path, args, kwargs)
+        path, reason, unimportable = self.safemigrate_path, self.safemigrate_reason, self.safemigrate_unimportable
+        return PlaceholderCall(path, args, kwargs, reason, unimportable)
 
     def __getattr__(self, name: str) -> Placeholder:
         if name.startswith("__"):
             raise AttributeError(name)
-        return Placeholder(f"{self.safemigrate_path}.{name}")
+        return Placeholder(f"{self.safemigrate_path}.{name}", self.safemigrate_reason, self.safemigrate_unimportable)
 
     def deconstruct(self) -> tuple[str, tuple[Any, ...], dict[str, Any]]:
         return (self.safemigrate_path, (), {})
 
 
 class PlaceholderCall:
-    """The value of calling a project-specific name: ``shop.fields.Money(places=2)``."""
+    """The value of calling a project-specific name: ``shop.fields.Money(places=2)``, or of a call of one of
+    Django's callables that raised (``safemigrate_reason`` holds what it raised)."""
 
-    def __init__(self, path: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        path: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        reason: str | None = None,
+        unimportable: str | None = None,
+    ) -> None:
         self.safemigrate_path = path
         self.args = args
         self.kwargs = kwargs
         self.location: tuple[int, int] | None = None  # (line, column) where it was called
+        self.safemigrate_reason = reason
+        self.safemigrate_unimportable = unimportable
 
     def __repr__(self) -> str:
         parts = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
@@ -69,6 +86,8 @@ class Unevaluable:
     def __init__(self, source: str) -> None:
         self.source = source
         self.safemigrate_path = f"<expr {source}>"
+        self.safemigrate_reason: str | None = None
+        self.safemigrate_unimportable: str | None = None
 
     def __repr__(self) -> str:
         return self.safemigrate_path
@@ -145,16 +164,30 @@ def make_placeholder_field(path: str, args: tuple[Any, ...], kwargs: dict[str, A
 
 
 class UnknownOperation(Operation):
-    """A third-party operation: no state change is assumed, and a rule reports it."""
+    """An operation the engine can't interpret: no state change is assumed, and ZDM605 reports it.
+
+    A third-party operation has no ``safemigrate_reason``. Otherwise the reason says what went wrong
+    (a Django operation whose arguments Django would refuse, an argument from the project's code, a
+    name that could not be imported); ``safemigrate_unimportable`` is the dotted name whose import failed.
+    """
 
     reduces_to_sql = False
 
-    def __init__(self, path: str, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+        reason: str | None = None,
+        unimportable: str | None = None,
+    ) -> None:
         self.safemigrate_path = path
         self.args = args
         self.kwargs = kwargs or {}
         self.reversible = True
         self.safemigrate_location: tuple[int, int] | None = None
+        self.safemigrate_reason = reason
+        self.safemigrate_unimportable = unimportable
 
     def state_forwards(self, app_label: str, state: Any) -> None:
         return None

@@ -63,6 +63,8 @@ def read_migration(path: Path, app_label: str, resolver: Resolver, display_path:
         raise InputError(f"syntax error: {exc.msg}", shown, exc.lineno) from exc
     except ValueError as exc:  # null bytes
         raise InputError(f"cannot parse: {exc}", shown, 1) from exc
+    except (RecursionError, MemoryError) as exc:  # Python's own import of it would fail the same way
+        raise InputError("cannot parse: the code is nested too deeply for Python's parser", shown, 1) from exc
     evaluator = ModuleEvaluator(tree, resolver, decode_source(data))
     class_node = next(
         (n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Migration"),
@@ -86,6 +88,7 @@ def read_migration(path: Path, app_label: str, resolver: Resolver, display_path:
         parsed_problems.append((line, "the operations list is not a literal list; its operations were not read"))
         operations = []
     migration.operations = [as_operation(op) for op in operations]
+    _locate_items(migration.operations, nodes.get("operations"))
     attributes = {k: v for k, v in values.items() if k not in _KNOWN_ATTRIBUTES}
     return ParsedMigration(
         app_label=app_label,
@@ -152,6 +155,17 @@ def _read_class_body(
                     "(e.g. on the database vendor); what is set there was not read",
                 ))
     return values, nodes
+
+
+def _locate_items(operations: list[Any], node: ast.expr | None) -> None:
+    """Give an item of a literal operations list that isn't a call (``5``, a bare name) its own line."""
+    if not isinstance(node, (ast.List, ast.Tuple)) or len(node.elts) != len(operations):
+        return
+    if any(isinstance(element, ast.Starred) for element in node.elts):
+        return
+    for operation, element in zip(operations, node.elts, strict=True):
+        if getattr(operation, "safemigrate_location", None) is None:
+            operation.safemigrate_location = (element.lineno, element.col_offset + 1)
 
 
 def _is_list_mutation(expr: ast.expr, values: dict[str, Any]) -> bool:

@@ -88,19 +88,25 @@ class Resolver:
         if not allowed:
             return Placeholder(path)
         parts = path.split(".")
+        import_error: str | None = None  # why a module on the path exists but could not be imported
         # Import the longest importable module prefix, then walk attributes.
         for cut in range(len(parts), 0, -1):
             module_name = ".".join(parts[:cut])
             try:
                 obj: Any = importlib.import_module(module_name)
-            except ImportError:
+            except ImportError as exc:
+                missing = isinstance(exc, ModuleNotFoundError) and exc.name == module_name
+                if import_error is None and not missing:
+                    import_error = str(exc)  # e.g. django.contrib.postgres without a PostgreSQL driver
                 continue
-            except Exception:
-                return Placeholder(path)
+            except Exception as exc:
+                return Placeholder(path, f"could not be imported: {type(exc).__name__}: {exc}", path)
             try:
                 for attr in parts[cut:]:
                     obj = getattr(obj, attr)
             except Exception:
-                return Placeholder(path)
+                if import_error is not None:
+                    return Placeholder(path, f"could not be imported: {import_error}", path)
+                return Placeholder(path, f"does not exist: {module_name} has no {'.'.join(parts[cut:])}")
             return obj
         return Placeholder(path)

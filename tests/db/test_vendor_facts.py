@@ -25,7 +25,7 @@ import pytest
 from safemigrate.config import Config
 from safemigrate.context import OperationContext
 from safemigrate.engine import Engine
-from safemigrate.lint import run_rules
+from safemigrate.lint import lint_project
 from safemigrate.rules import REGISTRY
 from safemigrate.schema import FieldInfo
 from safemigrate.vendors import COPY, INPLACE, INSTANT, adds_column_instantly, mysql_online_ddl
@@ -107,7 +107,7 @@ def judged(tmp_path: Path, operations: list[str], config: Config) -> list[Operat
 def lint_ops(tmp_path: Path, operations: list[str], config: Config) -> list[tuple[str, int | None]]:
     """(rule, operation index) of every finding, all rules, for such a migration deployed to ``config``'s database."""
     analysis = Engine(config).analyze([write_ops(tmp_path, operations)])
-    findings = run_rules(analysis, [rule for _, rule in sorted(REGISTRY.items())])
+    findings = lint_project(analysis, [rule for _, rule in sorted(REGISTRY.items())]).findings
     return [(f.rule, f.operation_index) for f in findings]
 
 

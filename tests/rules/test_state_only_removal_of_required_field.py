@@ -147,3 +147,34 @@ def test_state_only_null_in_an_earlier_migration_does_not_loosen_the_column(tmp_
     )
     found = lint_migrations(tmp_path, [earlier, later], select=["ZDM104"])
     assert [(f.rule, f.migration) for f in found] == [("ZDM104", "0003_state_remove")]
+
+
+def sql(statement: str) -> str:
+    return f"migrations.RunSQL({statement!r}, migrations.RunSQL.noop)"
+
+
+def test_sql_that_only_mentions_loosening_does_not_count(tmp_path: Path) -> None:
+    comment = sql("COMMENT ON COLUMN shop_customer.nickname IS 'do not DROP COLUMN, SET DEFAULT or DROP NOT NULL'")
+    found = findings(tmp_path, state_only(REMOVE_NICKNAME, database=(comment,)))
+    assert [(rule, line) for rule, line, _ in found] == [("ZDM104", 13)]
+
+
+def test_dropped_or_defaulted_by_sql_in_database_operations_is_silent(tmp_path: Path) -> None:
+    for i, statement in enumerate([
+        "ALTER TABLE shop_customer DROP COLUMN nickname",
+        "ALTER TABLE shop_customer ALTER COLUMN nickname SET DEFAULT ''",
+        "ALTER TABLE shop_customer ALTER nickname SET DEFAULT 'x', ALTER COLUMN name DROP NOT NULL",
+    ]):
+        assert findings(tmp_path / str(i), state_only(REMOVE_NICKNAME, database=(sql(statement),))) == []
+
+
+def test_sql_default_that_does_not_fill_the_column_does_not_count(tmp_path: Path) -> None:
+    for i, statements in enumerate([
+        ["ALTER TABLE shop_customer ALTER COLUMN nickname SET DEFAULT NULL"],
+        ["ALTER TABLE shop_customer ALTER COLUMN nickname SET DEFAULT ''",
+         "ALTER TABLE shop_customer ALTER COLUMN nickname DROP DEFAULT"],
+        ["ALTER TABLE shop_customer ALTER COLUMN name SET DEFAULT ''"],
+    ]):
+        database = tuple(sql(s) for s in statements)
+        found = findings(tmp_path / str(i), state_only(REMOVE_NICKNAME, database=database))
+        assert [rule for rule, _, _ in found] == ["ZDM104"], statements
