@@ -37,6 +37,7 @@ class Config:
     ignore_before: dict[str, str] = field(default_factory=dict)  # app -> first migration reported on
     baseline: str = ""  # baseline file, relative to the config file (default .safemigrate-baseline.json)
     path: Path | None = None  # the pyproject.toml it came from
+    explicit: set[str] = field(default_factory=set)  # keys the file sets (the rest are defaults)
     root: Path | None = None  # the project root (the config file's directory)
 
     def version_for(self, vendor: str) -> tuple[int, ...]:
@@ -52,7 +53,7 @@ class Config:
         return Target(self.database, self.version_for(self.database))
 
 
-CONFIG_KEYS = {f.name for f in fields(Config)} - {"path", "root"}
+CONFIG_KEYS = {f.name for f in fields(Config)} - {"path", "root", "explicit"}
 
 
 def find_config(start_paths: list[Path]) -> Path | None:
@@ -103,6 +104,7 @@ def load_config(path: Path | None) -> Config:
             known = ", ".join(sorted(CONFIG_KEYS))
             raise InputError(f"unknown key {key!r} in [tool.safemigrate] (known keys: {known})", str(path))
         setattr(config, key, _check_type(key, value, path))
+        config.explicit.add(key)
     return config
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 if sys.version_info >= (3, 11):
-    import tomllib
+    pass
 else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+    pass
 
 from django.db.migrations import operations as ops
 from django.db.migrations.operations.base import Operation
@@ -22,7 +22,7 @@ from safemigrate.config import Config
 from safemigrate.graph import Key
 from safemigrate.replay import model_names
 from safemigrate.rules.base import Rule
-from safemigrate.target import DEFAULT_VERSIONS, VENDORS, Target
+from safemigrate.target import DEFAULT_VERSIONS, Target
 
 _VENDORS = {"postgresql": "postgresql", "mysql": "mysql", "sqlite": "sqlite"}
 _NAMES = {"postgresql": "PostgreSQL", "mysql": "MySQL", "mariadb": "MariaDB", "sqlite": "SQLite"}
@@ -56,14 +56,7 @@ def connect(connection: Any) -> str | None:
 
 def configured_database(config: Config) -> str | None:
     """The ``database`` the configuration file sets; None when it doesn't (the default, PostgreSQL, applies)."""
-    if config.path is None:
-        return None
-    try:
-        section = tomllib.loads(config.path.read_text(encoding="utf-8")).get("tool", {}).get("safemigrate", {})
-    except (OSError, tomllib.TOMLDecodeError):  # pragma: no cover - it was read a moment ago
-        return None
-    value = section.get("database") if isinstance(section, dict) else None
-    return value if value in VENDORS else None
+    return config.database if "database" in config.explicit else None
 
 
 def _where(config: Config) -> str:
