@@ -8,10 +8,20 @@ operation the engine could not import (``safemigrate_path``).
 
 from __future__ import annotations
 
+_NAMES: dict[type, frozenset[str]] = {}
+
+
+def class_names(cls: type) -> frozenset[str]:
+    """The names of a class and all its bases (remembered: asked for every operation of a run)."""
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = frozenset(c.__name__ for c in cls.__mro__)
+    return names
+
 
 def is_operation(operation: object, *names: str) -> bool:
     """Whether ``operation`` is (a subclass of) one of the operation classes named ``names``."""
-    if any(cls.__name__ in names for cls in type(operation).__mro__):
+    if not class_names(type(operation)).isdisjoint(names):
         return True
     path = getattr(operation, "safemigrate_path", None)
     return isinstance(path, str) and path.rpartition(".")[2] in names
