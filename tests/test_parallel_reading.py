@@ -49,5 +49,5 @@ def test_forked_reading_gives_the_serial_result(tmp_path: Path) -> None:
 def test_an_input_error_in_the_worker_half_is_raised(tmp_path: Path) -> None:
     root = project(tmp_path)
     (root / "app5" / "migrations" / "0002_x.py").write_text("class Migration(:\n")  # the worker's half
-    with pytest.raises(InputError, match="0002_x.py:1: syntax error"):
+    with pytest.raises(InputError, match=r"0002_x\.py:1: syntax error"):
         analyze(root, threshold=1)
