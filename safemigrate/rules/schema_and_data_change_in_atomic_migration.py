@@ -33,6 +33,9 @@ class SchemaAndDataChangeInAtomicMigration(Rule):
     def check_migration(self, migration: MigrationContext) -> Iterator[Finding]:
         if not migration.atomic:
             return
+        data_changes = [(ctx, data) for ctx in migration.operations if (data := _data_change(ctx)) is not None]
+        if not data_changes:
+            return  # most migrations: nothing else to look at
         created = {
             ctx.model_key
             for ctx in migration.operations
@@ -41,10 +44,7 @@ class SchemaAndDataChangeInAtomicMigration(Rule):
         schema = [(ctx, what) for ctx in migration.operations if (what := _schema_change(ctx, created))]
         if not schema:
             return
-        for ctx in migration.operations:
-            data = _data_change(ctx)
-            if data is None:
-                continue
+        for ctx, data in data_changes:
             others = [what for other, what in schema if other is not ctx]
             own = next((what for other, what in schema if other is ctx), None)
             if own is not None and not others:
