@@ -166,6 +166,15 @@ class OperationContext:
     def touches_database(self) -> bool:
         return not self.state_only
 
+    def existing_table_change(self) -> tuple[ModelInfo, ModelInfo] | None:
+        """(before, after) when the operation changes, in the database, the table of a model whose
+        history is known and that existed before this migration; None otherwise."""
+        if self.state_only or not self.existing_table or not self.model_known:
+            return None
+        if self.before is None or self.after is None or not self.before.has_table:
+            return None
+        return self.before, self.after
+
     @property
     def existing_table(self) -> bool:
         """The operation works on a table that existed before this migration."""

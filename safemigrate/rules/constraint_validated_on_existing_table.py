@@ -46,11 +46,10 @@ class ConstraintValidatedOnExistingTable(Rule):
     summary = "Adding a CHECK or FOREIGN KEY constraint to an existing table validates every row under a blocking lock"
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
-        if ctx.state_only or not ctx.existing_table or not ctx.model_known:
+        change = ctx.existing_table_change()
+        if change is None:
             return
-        before, after = ctx.before, ctx.after
-        if before is None or after is None or not before.has_table:
-            return
+        before, after = change
         op, table = ctx.operation, after.table
         if isinstance(op, ops.AddField):
             field = after.field(op.name)

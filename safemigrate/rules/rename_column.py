@@ -20,23 +20,23 @@ class RenameColumn(Rule):
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
         op = ctx.operation
-        if ctx.state_only or not ctx.existing_table or not ctx.model_known:
+        change = ctx.existing_table_change()
+        if change is None:
             return
-        if ctx.before is None or ctx.after is None or not ctx.before.has_table:
-            return
+        before, after = change
         if isinstance(op, ops.RenameField):
-            old = ctx.before.field(op.old_name)
-            new = ctx.after.field(op.new_name)
+            old = before.field(op.old_name)
+            new = after.field(op.new_name)
             how = "It" if ctx.statement else f'RenameField "{op.old_name}" to "{op.new_name}"'
         elif isinstance(op, ops.AlterField):
-            old = ctx.before.field(op.name)
-            new = ctx.after.field(op.name)
+            old = before.field(op.name)
+            new = after.field(op.name)
             how = f'AlterField of "{op.name}" (db_column changed)'
         else:
             return
         if old is None or new is None or unknown_to_code(ctx, old):
             return
-        table = ctx.before.table
+        table = before.table
         if old.is_m2m and new.is_m2m:
             if isinstance(op, ops.RenameField) and _auto_through(old) and _auto_through(new):
                 yield self.at_operation(

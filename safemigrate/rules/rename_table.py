@@ -21,11 +21,10 @@ class RenameTable(Rule):
         op = ctx.operation
         if not isinstance(op, (ops.RenameModel, ops.AlterModelTable)):
             return
-        if ctx.state_only or not ctx.existing_table or not ctx.model_known:
+        change = ctx.existing_table_change()
+        if change is None or unknown_to_code(ctx):
             return
-        before, after = ctx.before, ctx.after
-        if before is None or after is None or not before.has_table or unknown_to_code(ctx):
-            return
+        before, after = change
         if before.table != after.table:
             how = (
                 f'RenameModel "{op.old_name}" to "{op.new_name}"'
