@@ -85,8 +85,8 @@ class Applied:
             return []
         entries = "entry" if self.stale == 1 else "entries"
         return [
-            f"{self.stale} baseline {entries} in {display_path(baseline.path)} no longer match a finding (fixed, or "
-            "the operation changed); `safemigrate baseline --force` rewrites it without them"
+            f"{self.stale} baseline {entries} in {display_path(baseline.path)} no longer match a finding (fixed, "
+            "the operation changed, or the migration is gone); `safemigrate baseline --force` rewrites it without them"
         ]
 
 
@@ -126,9 +126,13 @@ class Baseline:
             else:
                 kept.append(finding)
         checked = {m.key for m in analysis.project.migrations if m.reported}
+        # An app's whole history is read whatever the paths: an entry of a migration it no longer has (renamed,
+        # deleted) is stale too.
+        read = {key[0] for key in analysis.parsed}
         stale = sum(
             count for (app, migration, rule, _), count in left.items()
-            if count > 0 and (app, migration) in checked and rule in rules_run
+            if count > 0 and rule in rules_run
+            and ((app, migration) in checked or (app in read and (app, migration) not in analysis.parsed))
         )
         return Applied(kept, hidden, stale)
 

@@ -161,13 +161,15 @@ def run(func: Callable[[], int]) -> int:
         return EXIT_INTERNAL
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, prog_name: str | None = None) -> int:
     """Run the command line in this process; leaves the process's settings (GC...) alone: the Django
     management command calls it inside the project's own process."""
 
     def invoke() -> int:
         try:
-            result = cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+            result = cli.main(
+                args=list(argv) if argv is not None else None, prog_name=prog_name, standalone_mode=False
+            )
         except click.exceptions.Abort:  # pragma: no cover
             return EXIT_USAGE
         except click.exceptions.ClickException as exc:

@@ -58,6 +58,7 @@ class MissingMigration:
     path: str  # where to report it: the app's latest migration, or its models.py, as shown
     line: int = 1
     column: int = 1
+    reported_at: str | None = None  # that latest migration's name (its suppressions apply); None at models.py
 
 
 @dataclass

@@ -127,6 +127,19 @@ def replay_project(loaded: LoadedProject, target: Target | None = None) -> Analy
     return Analysis(project, loaded.migrations, replayer, loaded.notes)
 
 
+def _cutoff_notes(parsed: dict[Key, ParsedMigration], ignore_before: dict[str, str]) -> list[str]:
+    """A cut-off past an app's newest migration hides every migration it will ever get: likely a typo."""
+    notes = []
+    for app, start in sorted(ignore_before.items()):
+        names = [name for label, name in parsed if label == app]
+        if names and all(before_cutoff(app, name, ignore_before) for name in names):
+            notes.append(
+                f"ignore_before = {{{app!r} = {start!r}}} comes after every migration of {app!r} "
+                f"(the newest is {max(names)!r}): none of them is reported"
+            )
+    return notes
+
+
 class Engine:
     """The static loader: reads migration files as source, never importing the project."""
 
@@ -167,6 +180,7 @@ class Engine:
         reported = {key for key, pm in parsed.items() if pm.file in found.reported_files}
         if self.config.ignore_before:  # legacy migrations: replayed for the state, never reported
             reported = {key for key in reported if not before_cutoff(*key, self.config.ignore_before)}
+            notes.extend(_cutoff_notes(parsed, self.config.ignore_before))
         for problem in problems:
             problem.reported = any((problem.app_label, name) in reported for name in problem.migrations)
         return LoadedProject(parsed, result.plan, reported, problems, external, notes)

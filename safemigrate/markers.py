@@ -99,6 +99,20 @@ def declared_phase(attributes: dict[str, Any], operations: Iterable[object]) -> 
     return None, ""
 
 
+def marker_for(declared_by: str, phase: Phase) -> str:
+    """The marker that declares ``phase`` in the tool whose marker the migration carries (``declared_by``)."""
+    pre = phase is Phase.PRE_DEPLOY
+    if declared_by in ("safe = True", "safe = False"):  # django-safemigrate 1.x
+        return f"safe = {pre}"
+    if declared_by.startswith("safe"):
+        return "safe = Safe.before_deploy()" if pre else "safe = Safe.after_deploy()"
+    if declared_by.startswith("stage"):
+        return "stage = Stage.PRE_DEPLOY" if pre else "stage = Stage.POST_DEPLOY"
+    if declared_by.startswith("is_post_deployment"):
+        return "is_post_deployment = False" if pre else "is_post_deployment = True"
+    return 'deploy_phase = "pre-deploy"' if pre else 'deploy_phase = "post-deploy"'
+
+
 def phase_word(phase: Phase) -> str:
     """How a declared phase reads in a message."""
     return {

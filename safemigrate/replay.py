@@ -144,7 +144,7 @@ class Replayer:
             return True
         key = (app, model) if model else None
         if mode in ("state", "db") and key is not None and key not in self.db.models and key in self.state.models:
-            self.db.models[key] = self.state.models[key].clone()  # the two start to differ here
+            self.db.add_model(self.state.models[key].clone())  # the two start to differ here
         ok = True
         if mode in ("both", "state"):
             try:

@@ -57,6 +57,18 @@ def sql_texts(sql: Any) -> list[str]:
     return []
 
 
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _escaped(text: str, index: int) -> bool:
+    """Whether the character at ``index`` follows an odd number of backslashes."""
+    count = 0
+    while index - count - 1 >= 0 and text[index - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
+
+
 def _scan(text: str) -> list[tuple[str, int]]:
     """Split one SQL text at top-level semicolons, dropping comments. Returns (statement, start offset)."""
     out: list[tuple[str, int]] = []
@@ -84,12 +96,17 @@ def _scan(text: str) -> list[tuple[str, int]]:
         if start < 0 and not ch.isspace():
             start = i
         if ch in ("'", '"'):
+            # PostgreSQL's E'...' strings also escape with a backslash: E'O\'Brien; x'.
+            backslash = ch == "'" and i > 0 and text[i - 1] in "eE" and (i < 2 or not _is_word(text[i - 2]))
             end = i + 1
             while True:
                 end = text.find(ch, end)
                 if end < 0:
                     end = n
                     break
+                if backslash and _escaped(text, end):
+                    end += 1
+                    continue
                 if text.startswith(ch * 2, end):  # doubled quote: escaped
                     end += 2
                     continue

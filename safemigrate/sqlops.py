@@ -434,6 +434,7 @@ class SqlSchema:
         self.db = db
         # A copy-on-write view: ``db`` starts as a shallow copy of these models, which must not change.
         self.shared = shared
+        self.indexed: set[tuple[str, str]] = set()  # models of ``db`` whose relations shadow() indexed
 
     def unshare(self, key: tuple[str, str]) -> None:
         """Make the database shadow's model its own copy before something changes it in place."""
@@ -492,11 +493,29 @@ class SqlSchema:
                 return str(name)
         return None
 
+    def shadow(self, key: tuple[str, str]) -> None:
+        """Give the database shadow its own copy of a state model about to change there, with its relations
+        indexed: altering or removing a ForeignKey there needs them, and a copy the replay made by hand
+        (``db.models[key] = ...``, before a database-only operation) has none."""
+        if key not in self.db.models:
+            if key in self.state.models:
+                self.db.add_model(self.state.models[key].clone())  # indexes its relations
+            return
+        relations = getattr(self.db, "_relations", None)
+        if relations is None or key in self.indexed:
+            return
+        self.indexed.add(key)
+        try:
+            for related in relations.values():  # forget what is indexed of it, then index all of it
+                related.pop(key, None)
+            self.db.resolve_model_relations(key)
+        except Exception:  # a relation the index can't resolve: the replay reports what then fails
+            pass
+
     def learn_column(self, key: tuple[str, str], column: str) -> str:
         """Add a column the database has but no replayed operation created (a nullable column of unknown type)."""
         self.unshare(key)
-        if key not in self.db.models:
-            self.db.models[key] = self.state.models[key].clone()
+        self.shadow(key)
         name = column if column not in self.db.models[key].fields else f"sql_{column}"
         learned = make_placeholder_field("sql.unknown", (), {"null": True, "db_column": column})
         self.db.models[key].fields[name] = learned
@@ -609,10 +628,39 @@ class _Translation:
     steps: list[Step] = field(default_factory=list)
 
     def add(self, operation: Operation, key: tuple[str, str] | None, table: str | None = None) -> None:
+        if key is not None:
+            self.schema.shadow(key)
         self.steps.append(Step(operation, key[0] if key else SQL_APP, table))
 
     def unverifiable(self, reason: str) -> None:
         self.steps.append(Step(UnverifiableStatement(reason)))
+
+
+def postgresql_syntax(statement: Statement, vendor: str) -> str | None:
+    """The PostgreSQL-only form a statement is written in, which ``vendor`` (MySQL, MariaDB or SQLite) rejects:
+    ``ALTER COLUMN ... TYPE`` and ``SET``/``DROP NOT NULL`` (MySQL and MariaDB change a column with MODIFY,
+    SQLite can't), ``LOCK TABLE ... IN <mode> MODE``, and on MySQL/MariaDB ``DROP INDEX`` without ``ON <table>``.
+    (CONCURRENTLY, NOT VALID and VALIDATE CONSTRAINT are read as operations that are PostgreSQL's own.)"""
+    if statement.kind not in ("ALTER", "DROP", "LOCK"):
+        return None
+    words = [t.upper for t in tokenize(statement.text)]
+    if statement.kind == "LOCK":
+        return "LOCK TABLE ... IN ... MODE" if "MODE" in words and words[1:2] != ["TABLES"] else None
+    if statement.kind == "DROP":
+        mysql = vendor in ("mysql", "mariadb")
+        return "DROP INDEX without ON <table>" if mysql and words[1:2] == ["INDEX"] and "ON" not in words else None
+    if words[1:2] != ["TABLE"]:
+        return None
+    for i in range(2, len(words)):
+        if words[i] != "ALTER" or words[i + 1 : i + 2] == ["CONSTRAINT"]:
+            continue
+        column = i + 2 if words[i + 1 : i + 2] == ["COLUMN"] else i + 1
+        action = words[column + 1 : column + 4]
+        if action[:1] == ["TYPE"] or action == ["SET", "DATA", "TYPE"]:
+            return "ALTER COLUMN ... TYPE"
+        if action in (["SET", "NOT", "NULL"], ["DROP", "NOT", "NULL"]):
+            return "ALTER COLUMN ... " + " ".join(action)
+    return None
 
 
 def unread_parts(sql: Any) -> list[Statement]:
@@ -780,6 +828,11 @@ def _alter_action(r: _Reader, work: _Translation, key: tuple[str, str], table: s
         if validated is None:
             raise Unverifiable("the constraint name couldn't be read")
         work.add(ValidateConstraint(key[1], validated), key, table)
+        return
+    if r.word() in ("ALGORITHM", "LOCK"):  # MySQL: how the server may run it (vendors.py reads it from the text)
+        r.i += 1
+        r.take_op("=")
+        r.take_any("DEFAULT", "INSTANT", "INPLACE", "NOCOPY", "COPY", "NONE", "SHARED", "EXCLUSIVE")
         return
     if r.at("SET", "TABLESPACE") or r.at("SET", "LOGGED") or r.at("SET", "UNLOGGED") or r.at("SET", "ACCESS"):
         raise Unverifiable(f"ALTER TABLE ... SET {r.word(1)} rewrites the table, which no rule judges")
@@ -1191,6 +1244,7 @@ def _resolve_tables(work: _Translation) -> None:
         op = step.operation
         if isinstance(op, SqlStatementOperation) and op.table and op.model_name is None and step.table is None:
             key = work.schema.model(op.table)
+            work.schema.shadow(key)
             op.model_name = key[1]
             step.app_label, step.table = key[0], op.table
 

@@ -1,7 +1,8 @@
 """Suppressions: findings a team has reviewed and accepted, and where they were accepted.
 
 - Inline: ``# safemigrate: ignore[ZDM102] -- reason`` on an operation's first line, or on its own
-  line directly above it (further comment lines may come between; a blank line may not).
+  line directly above it (further comment lines may come between; a blank line may not), or at the
+  end of the line that closes it (``),  # safemigrate: ...``, where formatters move a trailing comment).
 - Whole file: ``# safemigrate: ignore-file[ZDM102] -- reason`` anywhere in the migration file.
 - Configuration: ``per_migration_ignores = {"shop" = ["ZDM605"], "shop.0003" = ["ZDM102"]}``.
 - django-migration-linter's ``IgnoreMigration()`` operation: the whole migration.
@@ -97,6 +98,12 @@ def read_comment_suppressions(file: str, shown: str) -> list[Suppression]:
     found: list[Suppression] = []
     pending: list[Suppression] = []  # own-line comments waiting for the code line they sit above
     code_row = 0  # the last row holding code
+    opened: list[int] = []  # the rows of the brackets still open
+    # Rows whose code starts by closing brackets (`),`), with the row where the outermost of them opened: a
+    # trailing comment there belongs to that line (Black and ruff format move a trailing comment there when
+    # they split `migrations.RemoveField(...),  # safemigrate: ...` over several lines).
+    closes: dict[int, int] = {}
+    closing = False  # the code of the current row so far only closes brackets
     try:
         for tok in tokenize.tokenize(io.BytesIO(data).readline):
             if tok.type == tokenize.COMMENT:
@@ -105,13 +112,23 @@ def read_comment_suppressions(file: str, shown: str) -> list[Suppression]:
                     continue
                 found.append(suppression)
                 if suppression.kind == "line":
-                    if tok.start[0] == code_row:
-                        suppression.attached_to = code_row  # a trailing comment: its own line
+                    if tok.start[0] == code_row:  # a trailing comment: its own line, or the line it closes
+                        suppression.attached_to = closes.get(code_row, code_row)
                     else:
                         pending.append(suppression)
             elif tok.type == tokenize.NL and not tok.line.strip():
                 pending = []  # a blank line ends what a comment above may apply to
             elif tok.type not in _NOT_CODE:
+                if tok.start[0] != code_row:
+                    closing = True  # the row's first code
+                if tok.type == tokenize.OP and tok.string in ")]}":
+                    row = opened.pop() if opened else tok.start[0]
+                    if closing:
+                        closes[tok.start[0]] = row
+                else:
+                    closing = False
+                    if tok.type == tokenize.OP and tok.string in "([{":
+                        opened.append(tok.start[0])
                 code_row = tok.end[0]
                 for suppression in pending:
                     suppression.attached_to = tok.start[0]

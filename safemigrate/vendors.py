@@ -195,14 +195,38 @@ def mysql_online_ddl(ctx: OperationContext) -> list[OnlineDDL]:
 
 
 _CACHE = "_safemigrate_mysql_online_ddl"  # two rules ask about the same operation
+_ALGORITHM = re.compile(r"\bALGORITHM\s*=?\s*(\w+)", re.I)
+_FOREIGN_KEY_CHECKS = re.compile(r"\bforeign_key_checks\s*(?::?=|\bTO\b)\s*(\w+)", re.I)
+
+
+def _foreign_key_checks_off(ctx: OperationContext) -> bool:
+    """Whether a statement before this one in its RunSQL turned ``foreign_key_checks`` off (and none back on):
+    then InnoDB adds a foreign key in place, without reading the rows."""
+    parent = ctx.parent
+    if ctx.statement is None or parent is None:
+        return False
+    off = False
+    for statement in parent.reverse_statements if ctx.on_rollback else parent.statements:
+        if statement is ctx.statement:
+            return off
+        setting = _FOREIGN_KEY_CHECKS.search(statement.text) if statement.kind == "SET" else None
+        if setting is not None:
+            off = setting.group(1).upper() in ("0", "OFF", "FALSE")
+    return False
 
 
 def _online_ddl(ctx: OperationContext) -> list[OnlineDDL]:
     target = ctx.migration.target
     if not target.is_mysql_family or ctx.state_only or not ctx.model_known:
         return []
-    if ctx.statement is not None and "ALGORITHM" in ctx.statement.text.upper():
-        return []  # raw SQL naming its algorithm: the server runs it that way or refuses it, never copies
+    if ctx.statement is not None and _postgresql_syntax(ctx) is not None:
+        return []  # the server rejects the statement (postgresql-only-operation): it copies nothing
+    if ctx.statement is not None:
+        named = _ALGORITHM.search(ctx.statement.text)
+        if named is not None and named.group(1).upper() == COPY:
+            return [_step("..., ALGORITHM=COPY", COPY, True, "the statement asks for it")]
+        if named is not None:
+            return []  # raw SQL naming an online algorithm: the server runs it that way or refuses it
     op, before, after = ctx.operation, ctx.before, ctx.after
     model = after or before
     if model is None or not model.has_table or is_postgresql_operation(op):
@@ -231,6 +255,13 @@ def _online_ddl(ctx: OperationContext) -> list[OnlineDDL]:
     if isinstance(op, ops.RenameIndex):
         return [_step("RENAME INDEX", INSTANT, False, "renaming an index only changes the catalog")]
     if isinstance(op, ops.AddConstraint):
+        if type(op.constraint).__name__ == "ForeignKeyConstraint" and not _foreign_key_checks_off(ctx):
+            # Raw SQL's ADD CONSTRAINT ... FOREIGN KEY (Django only adds one with a ForeignKey field).
+            return [_step(
+                "ADD CONSTRAINT ... FOREIGN KEY", COPY, True,
+                "adding a FOREIGN KEY with foreign_key_checks on needs ALGORITHM=COPY", "foreign-key",
+                inferred=target.vendor != "mariadb",
+            )]
         return _add_constraint(target, op.constraint)
     if isinstance(op, ops.RemoveConstraint) and before is not None:
         constraint = next((c for c in before.options.get("constraints", []) if c.name == op.name), None)
@@ -648,9 +679,23 @@ def is_postgresql_operation(operation: object) -> bool:
     return isinstance(path, str) and path.rpartition(".")[2] in POSTGRESQL_OPERATIONS
 
 
+def _postgresql_syntax(ctx: OperationContext) -> str | None:
+    """The PostgreSQL-only form of the RunSQL statement the operation was read from (sqlops.postgresql_syntax)."""
+    if ctx.statement is None or ctx.migration.target.is_postgresql:
+        return None
+    from safemigrate.sqlops import postgresql_syntax  # sqlops builds on Django's operations: imported when needed
+
+    return postgresql_syntax(ctx.statement, ctx.migration.target.vendor)
+
+
 def postgresql_only(ctx: OperationContext) -> str | None:
     """What in the operation only PostgreSQL can run ("AddIndexConcurrently", "ArrayField"...), if anything."""
     op = ctx.operation
+    form = _postgresql_syntax(ctx)
+    if form is not None:
+        # Once per statement, though it may be read as several operations (ALTER COLUMN a ..., ALTER COLUMN b ...).
+        first = next((c for c in ctx.sequence if c.statement is ctx.statement), ctx)
+        return form if first is ctx else None
     if is_postgresql_operation(op):
         return str(getattr(op, "safemigrate_path", type(op).__name__)).rpartition(".")[2]
     if isinstance(op, ops.AddConstraint) and is_operation(op.constraint, *_POSTGRESQL_CONSTRAINTS):

@@ -244,6 +244,80 @@ def test_custom_fields_are_judged_by_their_real_column_type(tmp_path: Path) -> N
     assert "from integer to bigint" in findings[0]["message"]
 
 
+SUBCLASSED_FIELDS = '''from django.db import models
+
+
+class Amount(models.IntegerField):
+    pass
+
+
+class PositiveAmount(models.PositiveIntegerField):
+    pass
+
+
+class Payload(models.TextField):
+    pass
+
+
+class JSONPayload(models.JSONField):
+    pass
+'''
+
+SUBCLASSED_INITIAL = '''from django.db import migrations, models
+import shop.fields
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = []
+    operations = [
+        migrations.CreateModel(
+            name="Item",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("amount", shop.fields.Amount()),
+                ("payload", shop.fields.Payload()),
+            ],
+        ),
+    ]
+'''
+
+SUBCLASSED_ALTER = '''from django.db import migrations
+import shop.fields
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+    operations = [
+        migrations.AlterField(model_name="item", name="amount", field=shop.fields.PositiveAmount()),
+        migrations.AlterField(model_name="item", name="payload", field=shop.fields.JSONPayload()),
+    ]
+'''
+
+
+def test_a_sqlite_alias_judged_as_postgresql_uses_postgresql_column_types(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    write_files(project, [
+        ("shop/fields.py", SUBCLASSED_FIELDS),
+        ("shop/migrations/0001_initial.py", SUBCLASSED_INITIAL),
+        ("shop/migrations/0002_alter_item.py", SUBCLASSED_ALTER),
+    ])
+    sqlite = "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': ':memory:'}}\n"
+    settings = write_settings(project, ["shop"], extra=sqlite)
+    (project / "pyproject.toml").write_text('[tool.safemigrate]\ndatabase = "postgresql"\n', encoding="utf-8")
+    paths = [project / "shop" / "migrations" / "0002_alter_item.py"]
+    (sqlite_run, postgres_run) = run_many([
+        accurate_job(paths, project, settings, "--select", "ZDM302"),
+        accurate_job(paths, project, write_settings(project, ["shop"], module="pg_settings"), "--select", "ZDM302"),
+    ])
+    # PostgreSQL's types, as with a PostgreSQL alias: integer -> integer (a CHECK, no rewrite), text -> jsonb
+    # (a rewrite); never SQLite's "integer" -> "integer unsigned".
+    for run in (sqlite_run, postgres_run):
+        found = run.findings()
+        assert [(f["rule"], f["line"]) for f in found] == [("ZDM302", 9)], found
+        assert "from text to jsonb" in found[0]["message"], found
+
+
 THIRD_PARTY_OPERATION = '''from django.db import models
 from django.db.migrations.operations.base import Operation
 
@@ -425,6 +499,15 @@ def test_unreachable_database_still_reports_findings_with_a_note() -> None:
     assert len(notes) == 1 and 'database "default" is not reachable' in notes[0], report["summary"]["notes"]
 
 
+def test_evidence_from_an_alias_whose_backend_cannot_load_says_it_was_skipped(tmp_path: Path) -> None:
+    project = write_project(tmp_path, [])
+    broken = "{'ENGINE': 'no_such_backend_package.backend', 'NAME': 'x'}"
+    write_settings(project, ["shop"], extra=f"DATABASES = {{'default': {UNUSED_POSTGRES!r}, 'other': {broken}}}\n")
+    (run,) = run_many([Job(["check", "--settings", SETTINGS_MODULE, "--format", "json", "--database", "other"], project)])
+    notes = [n for n in run.report()["summary"]["notes"] if "other" in n]
+    assert len(notes) == 1 and notes[0].startswith('SQL evidence skipped: database "other": its backend could not'), notes
+
+
 def test_sqlite_database_file_is_not_created_for_evidence(tmp_path: Path) -> None:
     env = {"SQLITE_PATH": str(tmp_path / "db.sqlite3")}
     (run,) = run_many([accurate_job([Path("sample_project/shop")], REPO_ROOT, "config.settings", "--database", "default", env=env)])
@@ -463,9 +546,28 @@ def test_missing_migration_page(tmp_path: Path) -> None:
         ("ZDM612", "shop/migrations/0001_initial.py", 5)  # its Migration class
     ], findings
     assert "Add field weight to product" in findings[0]["message"]
-    assert findings[0]["migration"] == "0002_product_weight"
+    assert 'makemigrations would create "0002_product_weight"' in findings[0]["message"]
+    # The migration it is shown at, so that migration's suppressions (and per_migration_ignores) apply to it.
+    assert findings[0]["migration"] == "0001_initial"
     assert findings[0]["severity"] == "error" and bad.returncode == 1
     assert good.findings() == [] and good.returncode == 0
+
+
+def test_missing_migration_is_suppressed_where_it_is_shown(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    files = page_files((REPO_ROOT / "rules" / "missing-migration.md").read_text(encoding="utf-8"), "Example")
+    files = [
+        (name, source.replace(
+            "class Migration(migrations.Migration):",
+            "class Migration(migrations.Migration):  # safemigrate: ignore[ZDM612] -- added in the next release",
+        ))
+        for name, source in files
+    ]
+    write_files(project, files)
+    settings = write_settings(project, ["shop"])
+    (run,) = run_many([Job(["check", "--settings", settings, "--format", "json"], project)])
+    # Suppressed on the line it is reported at, and that suppression is used (no ZDM609).
+    assert run.findings() == [] and run.report()["summary"]["suppressed"] == 1, run.stdout
 
 
 def test_migration_routed_nowhere_page(tmp_path: Path) -> None:
@@ -771,6 +873,44 @@ def test_a_migration_django_cannot_import_is_one_line_naming_it(tmp_path: Path) 
         "safemigrate: error: shop/migrations/0002_broken.py:2: cannot load the migrations: "
         "ModuleNotFoundError: No module named 'no_such_package'"
     )
+
+
+def test_settings_or_models_django_cannot_import_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    project = write_project(tmp_path, [])
+    (project / "shop" / "models.py").write_text("from django.db import models\nimport no_such_package\n", "utf-8")
+    write_settings(project, ["shop"])
+    write_settings(project, ["shop"], extra="raise RuntimeError('no secrets here')\n", module="raising_settings")
+    models = run_cli(["-m", "safemigrate", "check", "--settings", "accurate_settings"], project)
+    settings = run_cli(["-m", "safemigrate", "check", "--settings", "raising_settings"], project)
+    assert (models.returncode, settings.returncode) == (2, 2)
+    # The models module is at fault, not the settings: named, with its line.
+    assert models.stderr.strip() == (
+        "safemigrate: error: shop/models.py:2: cannot load the apps of the settings 'accurate_settings': "
+        "ModuleNotFoundError: No module named 'no_such_package'"
+    )
+    assert settings.stderr.strip() == (
+        "safemigrate: error: raising_settings.py:6: cannot load the settings 'raising_settings': "
+        "RuntimeError: no secrets here"
+    )
+
+
+def test_paths_django_loads_nothing_from_are_an_error_not_a_pass(tmp_path: Path) -> None:
+    project = write_project(tmp_path, [])
+    shutil.copytree(SAMPLE / "unsafe_examples", project / "legacy", ignore=shutil.ignore_patterns("__pycache__"))
+    write_settings(project, ["shop"])  # legacy isn't in INSTALLED_APPS
+    nothing = run_cli(["-m", "safemigrate", "check", "--settings", "accurate_settings", "legacy"], project)
+    assert nothing.returncode == 2, nothing.stdout + nothing.stderr
+    assert nothing.stderr.strip() == (
+        "safemigrate: error: legacy/migrations/0001_initial.py and 20 more: not a migration of an installed app "
+        "(Django doesn't load it with the settings 'accurate_settings'): nothing to check"
+    )
+    # With something Django loads, the rest is a note.
+    some = run_cli(
+        ["-m", "safemigrate", "check", "--settings", "accurate_settings", "--ignore", "ZDM612", "legacy", "shop"],
+        project,
+    )
+    assert some.returncode == 0, some.stdout + some.stderr
+    assert "note: legacy/migrations/0001_initial.py and 20 more: not a migration of an installed app" in some.stdout
 
 
 def test_default_paths_are_the_projects_own_apps() -> None:

@@ -150,6 +150,20 @@ def test_stale_entries_are_a_note_not_a_failure(project: Path) -> None:
     assert result.returncode == 0 and "note:" not in result.stdout, result.stdout
 
 
+def test_entries_of_a_renamed_migration_are_stale(project: Path) -> None:
+    assert run("baseline", ".", cwd=project).returncode == 0
+    migrations = project / "shop" / "migrations"
+    (migrations / "0002_cleanup.py").rename(migrations / "0002_renamed.py")
+    result = run("check", ".", "--format", "json", cwd=project)
+    data = json.loads(result.stdout)
+    assert result.returncode == 1 and {f["migration"] for f in data["findings"]} == {"0002_renamed"}
+    assert any("3 baseline entries in .safemigrate-baseline.json no longer match" in n for n in data["summary"]["notes"])
+    # Whichever of the app's files are checked: its whole history is read.
+    (migrations / "0003_new.py").write_text(NEW.replace("0002_cleanup", "0002_renamed"))
+    result = run("check", "shop/migrations/0003_new.py", "--no-color", cwd=project)
+    assert "note: 3 baseline entries" in result.stdout, result.stdout
+
+
 def test_refuses_to_overwrite_without_force(project: Path) -> None:
     assert run("baseline", ".", cwd=project).returncode == 0
     path = project / ".safemigrate-baseline.json"
@@ -285,7 +299,26 @@ def test_ignore_before_in_pyproject(tmp_path: Path) -> None:
     (project / "pyproject.toml").write_text('[tool.safemigrate]\nignore_before = { "shop" = "0004" }\n')
     result = run("check", ".", "--no-color", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip() == "All checks passed: 0 migrations checked."
+    lines = result.stdout.strip().splitlines()
+    assert lines[-1] == "All checks passed: 0 migrations checked."
+    # 0004 comes after shop's newest migration: everything is hidden, and that is said.
+    assert lines[:-1] == [
+        "note: ignore_before = {'shop' = '0004'} comes after every migration of 'shop' (the newest is "
+        "'0003_later'): none of them is reported"
+    ]
     (project / "pyproject.toml").write_text('[tool.safemigrate]\nignore_before = { "shop" = 4 }\n')
     result = run("check", ".", cwd=project)
     assert result.returncode == 2 and "ignore_before maps app labels to a migration name" in result.stderr
+
+
+def test_a_cutoff_past_every_migration_of_an_app_is_noted(tmp_path: Path) -> None:
+    from safemigrate.config import Config
+    from safemigrate.engine import Engine
+    from tests.rule_examples import write_project
+
+    project = write_project(tmp_path, [])
+    analysis = Engine(Config(ignore_before={"shop": "0420"})).analyze([project])
+    assert analysis.migrations_reported == 0
+    assert any("comes after every migration of 'shop'" in note for note in analysis.notes)
+    analysis = Engine(Config(ignore_before={"shop": "0001"})).analyze([project])
+    assert not any("comes after" in note for note in analysis.notes)

@@ -45,3 +45,40 @@ def test_classification(sql: str, kind: str, dml: bool) -> None:
     (statement,) = split_statements(sql)
     assert statement.kind == kind
     assert statement.is_dml is dml
+
+
+def test_backslash_escapes_in_e_strings_do_not_end_the_string() -> None:
+    sql = "UPDATE t SET name = E'O\\'Brien; x' WHERE id = 1; DELETE FROM t WHERE id = 2"
+    statements = split_statements(sql)
+    assert [s.kind for s in statements] == ["UPDATE", "DELETE"]
+    assert "O\\'Brien; x" in statements[0].text
+    # A plain string keeps standard SQL's meaning: a backslash is just a character.
+    assert [s.kind for s in split_statements("UPDATE t SET p = 'C:\\'; DELETE FROM t WHERE id = 3")] == [
+        "UPDATE",
+        "DELETE",
+    ]
+
+
+def test_sql_built_with_textwrap_dedent_is_read(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.rule_examples import lint_migrations
+
+    source = '''import textwrap
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+
+    operations = [
+        migrations.RunSQL(
+            textwrap.dedent("""
+                ALTER TABLE shop_customer DROP COLUMN nickname;
+            """),
+            migrations.RunSQL.noop,
+        ),
+    ]
+'''
+    found = lint_migrations(tmp_path, [("0002_drop.py", source)])
+    assert "ZDM102" in {f.rule for f in found}
+    assert "ZDM607" not in {f.rule for f in found}

@@ -82,15 +82,36 @@ def test_a_blank_line_detaches_the_comment(tmp_path: Path) -> None:
     assert "applies to no line" in messages[found.index(("ZDM609", 8))]
 
 
-def test_comment_on_the_last_line_of_the_operation_applies_to_nothing(tmp_path: Path) -> None:
+def test_comment_ending_the_line_that_closes_the_operation(tmp_path: Path) -> None:
+    # Where Black and ruff format put "op(...),  # comment" when they split it over several lines.
     body = (
         "        migrations.RemoveField(\n"
-        '            model_name="customer",\n'
-        '            name="nickname",\n'
+        '            model_name="customer", name="nickname"\n'
         "        ),  # safemigrate: ignore[ZDM102] -- unused since 2.3\n"
+        "        migrations.SeparateDatabaseAndState(\n"
+        "            database_operations=[\n"
+        "                migrations.RemoveField(\n"
+        '                    model_name="customer", name="legacy_code"\n'
+        "                ),  # safemigrate: ignore[ZDM102] -- unused since 2.3\n"
+        "            ],\n"
+        "        ),\n"
     )
-    found, suppressed, _ = lint(tmp_path, body)
-    assert (sorted(found), suppressed) == ([("ZDM102", 8), ("ZDM609", 11)], 0)
+    assert lint(tmp_path, body)[:2] == ([], 2)
+
+
+def test_comment_ending_a_line_that_closes_no_operation_applies_to_nothing(tmp_path: Path) -> None:
+    body = (
+        "        migrations.SeparateDatabaseAndState(\n"
+        "            database_operations=[\n"
+        "                migrations.RemoveField(\n"
+        '                    model_name="customer", name="legacy_code"\n'
+        "                ),\n"
+        "            ],  # safemigrate: ignore[ZDM102] -- unused since 2.3\n"
+        "        ),\n"
+    )
+    found, suppressed, messages = lint(tmp_path, body)
+    assert (sorted(found), suppressed) == ([("ZDM102", 10), ("ZDM609", 13)], 0)
+    assert "on line 9, the line it applies to" in messages[found.index(("ZDM609", 13))]
 
 
 def test_other_operations_are_not_suppressed(tmp_path: Path) -> None:

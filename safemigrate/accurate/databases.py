@@ -145,8 +145,9 @@ def databases(
         try:
             connection = connections[alias]
         except Exception as exc:  # the backend can't be imported (a missing driver)
+            evidence = "SQL evidence skipped: " if alias == live_alias else ""
             notes.append(
-                f'database "{alias}": its backend could not be loaded ({first_line(exc)}); '
+                f'{evidence}database "{alias}": its backend could not be loaded ({first_line(exc)}); '
                 f"it is checked as {config.target.describe()}"
             )
             out.append(Database(alias, config.target, None))
@@ -166,6 +167,27 @@ def databases(
         target = database_target(connection, config, live, notes, configured, skipped)
         out.append(Database(alias, target, connection, live))
     return out
+
+
+_BACKEND_VENDORS = {"postgresql": "postgresql", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite"}
+
+
+def type_connection(target: Target, members: list[Database]) -> Any:
+    """The connection that tells the column types (``FieldInfo.db_type``) for ``target``: a member alias's of
+    that backend; else (a SQLite alias judged as PostgreSQL) an unconnected PostgreSQL one, never another
+    backend's, whose types are not the target's. None: unknown, as in static mode."""
+    backend = _BACKEND_VENDORS.get(target.vendor)
+    for member in members:
+        if member.connection is not None and getattr(member.connection, "vendor", None) == backend:
+            return member.connection
+    if target.vendor != "postgresql":
+        return None
+    from django.db.utils import ConnectionHandler
+
+    try:
+        return ConnectionHandler({"default": {"ENGINE": "django.db.backends.postgresql", "NAME": ""}})["default"]
+    except Exception:  # psycopg isn't installed
+        return None
 
 
 class Routes:

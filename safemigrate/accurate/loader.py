@@ -79,14 +79,19 @@ def load_project(paths: list[Path], config: Config) -> DjangoProject:
     django_dir = Path(django.__file__).resolve().parent
     notes: list[str] = []
     if found is not None:
-        reported = {key for key, path in files.items() if path in found.reported_files}
-        unloaded = sorted(found.reported_files - set(files.values()))
+        wanted = {os.path.realpath(path) for path in found.reported_files}  # the same file through a symlink
+        reported = {key for key, path in files.items() if os.path.realpath(path) in wanted}
+        loaded_files = {os.path.realpath(path) for path in files.values()}
+        unloaded = sorted(path for path in found.reported_files if os.path.realpath(path) not in loaded_files)
         if unloaded:
             more = f" and {len(unloaded) - 1} more" if len(unloaded) > 1 else ""
-            notes.append(
+            why = (
                 f"{display_path(Path(unloaded[0]))}{more}: not a migration of an installed app "
-                "(Django doesn't load it), so not checked"
+                f"(Django doesn't load it with the settings {settings.SETTINGS_MODULE!r})"
             )
+            if not reported:  # nothing at all to check is a wrong path or wrong settings, never a pass
+                raise UsageError(f"{why}: nothing to check")
+            notes.append(f"{why}, so not checked")
     else:
         own = {
             app.label for app in apps.get_app_configs()

@@ -35,23 +35,25 @@ def missing_migrations(
     for app_label, migrations in sorted(changes.items()):
         if app_label not in apps_checked:
             continue
-        path, line, column = _location(app_label, loader, loaded)
+        path, line, column, reported_at = _location(app_label, loader, loaded)
         for migration in migrations:
             for operation in migration.operations:
-                out.append(MissingMigration(app_label, operation.describe(), migration.name, path, line, column))
+                out.append(
+                    MissingMigration(app_label, operation.describe(), migration.name, path, line, column, reported_at)
+                )
     return out
 
 
-def _location(app_label: str, loader: MigrationLoader, loaded: LoadedProject) -> tuple[str, int, int]:
-    """The app's latest migration, or its models.py when it has none."""
+def _location(app_label: str, loader: MigrationLoader, loaded: LoadedProject) -> tuple[str, int, int, str | None]:
+    """The app's latest migration (and its name), or its models.py when it has none."""
     leaves = sorted(loader.graph.leaf_nodes(app_label))
     if leaves and leaves[-1] in loaded.migrations:
         pm = loaded.migrations[leaves[-1]]
-        return pm.path, pm.line, pm.column
+        return pm.path, pm.line, pm.column, leaves[-1][1]
     from django.apps import apps
 
     app_dir = Path(apps.get_app_config(app_label).path)
     for candidate in (app_dir / "models.py", app_dir / "models" / "__init__.py", app_dir / "__init__.py"):
         if candidate.is_file():
-            return display_path(candidate), 1, 1
-    return display_path(app_dir), 1, 1
+            return display_path(candidate), 1, 1, None
+    return display_path(app_dir), 1, 1, None

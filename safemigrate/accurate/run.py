@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from safemigrate.accurate.databases import Database, Routes, databases
+from safemigrate.accurate.databases import Database, Routes, databases, type_connection
 from safemigrate.accurate.loader import load_project
 from safemigrate.accurate.missing import missing_migrations
 from safemigrate.accurate.setup import project_dirs, setup_django
@@ -78,7 +78,7 @@ def check_accurately(
         for migration in analysis.project.migrations:
             if migration.reported:
                 migration.databases = routes.databases(migration.key)
-        DB_TYPE_CONNECTION[0] = next((d.connection for d in members if d.connection is not None), None)
+        DB_TYPE_CONNECTION[0] = type_connection(target, members)
         try:
             linted = lint_project(analysis, rules, config)
         finally:

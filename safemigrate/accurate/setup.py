@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+import sysconfig
+import traceback
 from pathlib import Path
 
 from safemigrate.config import Config
@@ -67,13 +69,45 @@ def setup_django(settings_module: str | None, dirs: list[Path]) -> str:
             sys.path.insert(0, str(directory))
     os.environ["DJANGO_SETTINGS_MODULE"] = module
     try:
-        django.setup()
+        settings.INSTALLED_APPS  # noqa: B018 - imports the settings module
     except Exception as exc:
         hint = ""
         if isinstance(exc, ModuleNotFoundError) and exc.name and module.startswith(exc.name):
             hint = " (run from the project's directory, or check the paths given, so its modules can be imported)"
-        raise UsageError(f"cannot load the settings {module!r}: {type(exc).__name__}: {first_line(exc)}{hint}") from exc
+        raise UsageError(
+            f"{where(exc)}cannot load the settings {module!r}: {type(exc).__name__}: {first_line(exc)}{hint}"
+        ) from exc
+    try:
+        django.setup()
+    except Exception as exc:  # an app, its models or the database backend (not the settings module)
+        raise UsageError(
+            f"{where(exc)}cannot load the apps of the settings {module!r}: {type(exc).__name__}: {first_line(exc)}"
+        ) from exc
     return module
+
+
+def where(exc: BaseException) -> str:
+    """``path:line: `` of the project's code that raised ``exc`` (the innermost frame outside Django, the
+    standard library and safemigrate); empty when there is none."""
+    import django
+
+    if isinstance(exc, SyntaxError) and exc.filename and not exc.filename.startswith("<"):
+        return f"{_shown(exc.filename)}:{exc.lineno or 1}: "
+    skip = tuple(
+        str(Path(d).resolve()) + os.sep
+        for d in (Path(django.__file__).parent, Path(__file__).parents[1], sysconfig.get_paths()["stdlib"])
+    )
+    frames = [
+        frame for frame in traceback.extract_tb(exc.__traceback__)
+        if not frame.filename.startswith("<") and not str(Path(frame.filename).resolve()).startswith(skip)
+    ]
+    return f"{_shown(frames[-1].filename)}:{frames[-1].lineno}: " if frames else ""
+
+
+def _shown(path: str) -> str:
+    from safemigrate.engine import display_path
+
+    return display_path(path)
 
 
 def first_line(exc: BaseException) -> str:

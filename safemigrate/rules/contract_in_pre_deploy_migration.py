@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from safemigrate.context import MigrationContext
 from safemigrate.findings import Category, Finding, Phase, Severity
+from safemigrate.markers import marker_for
 from safemigrate.rules.base import Rule
 from safemigrate.rules.mixed_expand_and_contract import _describe, _steps
 
@@ -26,6 +27,7 @@ class ContractInPreDeployMigration(Rule):
                 f"{_describe(ctx)} is a contract step, but the migration is declared pre-deploy "
                 f"({migration.declared_by}): it runs while the old code still serves traffic, and narrows "
                 "what that code reads and writes.",
-                "Move the contract step to a post-deploy migration (for example safe = Safe.after_deploy()) in a "
-                "release after the code that stops relying on it.",
+                f"Move the contract step to a post-deploy migration "
+                f"({marker_for(migration.declared_by, Phase.POST_DEPLOY)}) in a release after the code that stops "
+                "relying on it.",
             )

@@ -38,7 +38,16 @@ _DEFAULT_HELP = (
 )
 
 
+_FOREIGN_KEY_SQL_HELP = (
+    "Check the existing rows yourself, then run SET SESSION foreign_key_checks = 0 before the ALTER TABLE and "
+    "SET SESSION foreign_key_checks = 1 after it, in the same RunSQL, and name the algorithm (ADD CONSTRAINT ... "
+    "FOREIGN KEY ..., ALGORITHM=INPLACE, LOCK=NONE): InnoDB then adds it in place without reading the rows."
+)
+
+
 def _help(ctx: OperationContext, step: OnlineDDL) -> str:
+    if step.kind == "foreign-key" and ctx.statement is not None:
+        return _FOREIGN_KEY_SQL_HELP
     if step.kind == "foreign-key":
         return _FOREIGN_KEY_ADD_HELP if isinstance(ctx.operation, ops.AddField) else _FOREIGN_KEY_READD_HELP
     if step.kind == "check":

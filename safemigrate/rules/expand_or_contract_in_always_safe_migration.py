@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from safemigrate.context import MigrationContext
 from safemigrate.findings import Category, Finding, Phase, Severity
+from safemigrate.markers import marker_for
 from safemigrate.rules.base import Rule
 from safemigrate.rules.mixed_expand_and_contract import _describe, _steps
 
@@ -21,18 +22,22 @@ class ExpandOrContractInAlwaysSafeMigration(Rule):
         for ctx in _steps(migration):
             if ctx.phase is Phase.PRE_DEPLOY:
                 why = (
-                    "an expand step: if it runs after the deploy (django-safemigrate holds it back behind any "
-                    "after-deploy migration it depends on), the new code fails until it has run"
+                    "an expand step: if it runs after the deploy (as it may: django-safemigrate holds such a "
+                    "migration back behind any after-deploy migration it depends on), the new code fails until it "
+                    "has run"
                 )
-                fix = "Declare the migration safe = Safe.before_deploy(), or move the step to such a migration."
+                fix = (
+                    f"Declare the migration {marker_for(migration.declared_by, Phase.PRE_DEPLOY)}, or move the step "
+                    "to such a migration."
+                )
             elif ctx.phase is Phase.POST_DEPLOY:
                 why = (
                     "a contract step: run before the deploy, as it may be, it breaks the old code still serving "
                     "traffic"
                 )
                 fix = (
-                    "Declare the migration safe = Safe.after_deploy() (alone, in a release after the code that "
-                    "stops relying on it), or move the step to such a migration."
+                    f"Declare the migration {marker_for(migration.declared_by, Phase.POST_DEPLOY)} (alone, in a "
+                    "release after the code that stops relying on it), or move the step to such a migration."
                 )
             else:
                 continue

@@ -36,7 +36,7 @@ class MissingMigration(Rule):
                 line=missing.line,
                 column=missing.column,
                 app=missing.app_label,
-                migration=missing.migration,
+                migration=missing.reported_at or missing.migration,  # where it is shown: its suppressions apply
                 operation_index=None,
                 page=self.page,
             )

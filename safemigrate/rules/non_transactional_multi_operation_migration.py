@@ -27,10 +27,20 @@ def _only_new_tables(ctx: OperationContext) -> bool:
     return isinstance(ctx.operation, ops.CreateModel) or ctx.table_created_here
 
 
+def _statements(ctx: OperationContext) -> int:
+    """How many statements that change something it runs, each committed on its own: a RunSQL's DDL and DML
+    statements (SET, SELECT and the like change nothing to leave half-done), one for anything else."""
+    if isinstance(ctx.operation, ops.RunSQL):
+        return max(1, sum(1 for s in ctx.statements if s.is_ddl or s.is_dml))
+    return 1
+
+
 def _name(ctx: OperationContext) -> str:
     model = ctx.before or ctx.after
     if isinstance(ctx.operation, ops.RunPython) and ctx.function is not None:
         return f"RunPython({ctx.function.name})"
+    if isinstance(ctx.operation, ops.RunSQL) and _statements(ctx) > 1:
+        return f"RunSQL with {_statements(ctx)} statements"
     return f'{ctx.kind} on "{model.table}"' if model is not None and ctx.model_key else ctx.kind
 
 
@@ -43,10 +53,12 @@ class NonTransactionalMultiOperationMigration(Rule):
     vendors = MYSQL_FAMILY
 
     def check_migration(self, migration: MigrationContext) -> Iterator[Finding]:
-        if sum(1 for ctx in migration.operations if not ctx.state_only) < 2:
+        database = [ctx for ctx in migration.operations if not ctx.state_only]
+        if len(database) < 2 and not (database and len(database[0].statements) > 1):
             return  # the common case, decided before asking what each operation runs
         running = [ctx for ctx in migration.operations if runs_sql(ctx)]
-        if len(running) < 2 or not any(_schema_change(ctx) for ctx in running):
+        count = sum(_statements(ctx) for ctx in running)
+        if count < 2 or not any(_schema_change(ctx) for ctx in running):
             return
         if all(_only_new_tables(ctx) for ctx in running):
             return  # a migration that only builds new tables: nothing running uses them yet
@@ -54,7 +66,9 @@ class NonTransactionalMultiOperationMigration(Rule):
         target = migration.target.describe()
         yield self.at_migration(
             migration,
-            f'Migration "{migration.name}" runs {len(running)} database operations ({", ".join(names)}) on '
+            f'Migration "{migration.name}" runs '
+            + (f"{len(running)} database operations" if count == len(running) else f"{count} database statements")
+            + f' ({", ".join(names)}) on '
             f"{target}, where DDL is not transactional: each statement commits on its own and Django can't "
             "honour `atomic`. If a later operation fails, the earlier ones stay applied, the migration is not "
             "recorded, and running it again fails on the first of them (\"Duplicate column name\"), so the "

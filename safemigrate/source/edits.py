@@ -8,8 +8,12 @@ environment has applied the squash, deleting the replaced files):
 - adding or removing ``replaces``;
 - in ``dependencies``, swapping migrations for the squashed migration that replaces them.
 
-Anything else that differs in the tree (an operation, a RunPython function, an import, a
-``dependencies`` entry on a migration that doesn't squash it) is an edit.
+Nor do the rewrites code tools make to old files: sorting or regrouping the module's imports
+(isort, ruff), dropping ``from __future__`` imports and ``u""`` prefixes (pyupgrade), or
+reordering ``dependencies`` (Django reads them as a set).
+
+Anything else that differs in the tree (an operation, a RunPython function, an import added
+or removed, a ``dependencies`` entry on a migration that doesn't squash it) is an edit.
 """
 
 from __future__ import annotations
@@ -59,6 +63,14 @@ def find_edit(old_source: bytes, new_source: bytes, squashes: Mapping[Key, set[K
     for tree in (old, new):
         _strip_docstrings(tree)
         _drop_class_attribute(tree, "replaces")
+        _drop_tool_differences(tree)
+    imports = _module_imports(old)
+    if _module_imports(new) != imports:  # an import added or removed (not just sorted or regrouped)
+        added = (s for s in new.body if isinstance(s, (ast.Import, ast.ImportFrom)) and _module_imports(s) - imports)
+        first = next(added, None) or next((s for s in new.body if isinstance(s, (ast.Import, ast.ImportFrom))), None)
+        return Edit(*_position(first)) if first is not None else Edit(1, 1)
+    for tree in (old, new):
+        tree.body = [stmt for stmt in tree.body if not isinstance(stmt, (ast.Import, ast.ImportFrom))]
     _forgive_squash_dependencies(old, new, squashes)
     try:
         return _first_change(old.body, new.body, (1, 1))
@@ -107,6 +119,27 @@ def _strip_docstrings(tree: ast.AST) -> None:
                 node.body = body[1:] or [ast.Pass()]
 
 
+def _drop_tool_differences(tree: ast.Module) -> None:
+    """Forget what pyupgrade changes in old files: ``from __future__`` imports (no-ops on Python 3) and the
+    ``u`` of ``u"..."``."""
+    tree.body = [s for s in tree.body if not (isinstance(s, ast.ImportFrom) and s.module == "__future__")]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant):
+            node.kind = None
+
+
+def _module_imports(node: ast.Module | ast.stmt) -> set[tuple[object, ...]]:
+    """The module-level imports (or one import statement's), one per imported name, whatever their order and
+    grouping."""
+    found: set[tuple[object, ...]] = set()
+    for stmt in node.body if isinstance(node, ast.Module) else [node]:
+        if isinstance(stmt, ast.Import):
+            found.update(("import", alias.name, alias.asname) for alias in stmt.names)
+        elif isinstance(stmt, ast.ImportFrom):
+            found.update(("from", stmt.level, stmt.module, alias.name, alias.asname) for alias in stmt.names)
+    return found
+
+
 def _literal_pair(node: ast.expr) -> Key | None:
     if isinstance(node, (ast.Tuple, ast.List)) and len(node.elts) == 2:
         first, second = node.elts
@@ -126,7 +159,8 @@ def _forgive_squash_dependencies(old: ast.Module, new: ast.Module, squashes: Map
         return
     old_dumps = {_dump(e) for e in old_value.elts}
     new_dumps = {_dump(e) for e in new_value.elts}
-    if old_dumps == new_dumps:
+    if old_dumps == new_dumps:  # reordered: Django doesn't care
+        new_node.value = old_value
         return
     added = [e for e in new_value.elts if _dump(e) not in old_dumps]
     removed = [e for e in old_value.elts if _dump(e) not in new_dumps]

@@ -9,7 +9,7 @@ from typing import Any
 from safemigrate.source.placeholders import Placeholder
 
 # Pure value constructors from the standard library that migrations use for defaults.
-SAFE_STDLIB = ("decimal.", "datetime.", "uuid.")
+SAFE_STDLIB = ("decimal.", "datetime.", "uuid.", "textwrap.dedent")
 SAFE_BUILTINS = {
     name: getattr(builtins, name)
     for name in ("set", "frozenset", "tuple", "list", "dict", "str", "int", "float", "bool", "bytes", "range")

@@ -182,6 +182,24 @@ def test_contract_in_pre_deploy_migration(tmp_path: Path, marker: str) -> None:
     assert "declared pre-deploy" in found[1].message
 
 
+@pytest.mark.parametrize(
+    ("marker", "rule", "body", "suggested"),
+    [
+        ("safe = Safe.before_deploy()", "ZDM503", DROP_NULLABLE, "safe = Safe.after_deploy()"),
+        ("safe = True", "ZDM503", DROP_NULLABLE, "safe = False"),
+        ("stage = Stage.PRE_DEPLOY", "ZDM503", DROP_NULLABLE, "stage = Stage.POST_DEPLOY"),
+        ('deploy_phase = "pre-deploy"', "ZDM503", DROP_NULLABLE, 'deploy_phase = "post-deploy"'),
+        ("safe = Safe.always()", "ZDM504", ADD, "safe = Safe.before_deploy()"),
+        ('deploy_phase = "any"', "ZDM504", ADD, 'deploy_phase = "pre-deploy"'),
+        ('deploy_phase = "any"', "ZDM504", DROP_NULLABLE, 'deploy_phase = "post-deploy"'),
+    ],
+)
+def test_help_names_the_marker_of_the_tool_in_use(tmp_path: Path, marker: str, rule: str, body: str, suggested: str) -> None:
+    (found,) = lint_migrations(tmp_path, migration(marker, body), select=[rule])
+    assert suggested in found.help
+    assert ("Safe." in found.help) is marker.startswith("safe = Safe")
+
+
 def test_tightening_in_pre_deploy_migration(tmp_path: Path) -> None:
     assert ("ZDM503", 12) in rules(tmp_path, "stage = Stage.PRE_DEPLOY", TIGHTEN)
 

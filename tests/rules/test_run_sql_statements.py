@@ -59,6 +59,25 @@ def test_drop_column_in_database_operations_next_to_the_state_removal_is_flagged
     assert [(r, line) for r, _, line in rules(tmp_path, body)] == [("ZDM102", line_of(1))]
 
 
+def test_statements_on_a_foreign_key_column_are_judged(tmp_path: Path) -> None:
+    # The database shadow must index the model's relations, or altering a ForeignKey there fails and the
+    # statement is only "unverifiable" (ZDM607), hiding the drop.
+    nullable = run_sql("ALTER TABLE shop_order ALTER COLUMN customer_id DROP NOT NULL")
+    assert rules(tmp_path / "nullable", nullable) == []
+    renamed = run_sql("ALTER TABLE shop_order RENAME COLUMN customer_id TO buyer_id")
+    assert [(r, line) for r, _, line in rules(tmp_path / "renamed", renamed)] == [("ZDM105", line_of(0))]
+    dropped = run_sql("ALTER TABLE shop_order DROP COLUMN customer_id")
+    assert [(r, line) for r, _, line in rules(tmp_path / "dropped", dropped)] == [("ZDM102", line_of(0))]
+    # The same after the replay copied the table into the database shadow by hand (a marker operation, or a
+    # database-only operation of SeparateDatabaseAndState).
+    body = (
+        "migrations.SeparateDatabaseAndState(database_operations=["
+        'migrations.AlterField("order", "note", models.CharField(max_length=200, null=True, help_text="x"))]),\n'
+        + run_sql("VACUUM shop_order; ALTER TABLE shop_order DROP COLUMN customer_id")
+    )
+    assert [(r, line) for r, _, line in rules(tmp_path / "copied", body)] == [("ZDM102", line_of(1))]
+
+
 def test_drop_column_no_model_knows_is_silent(tmp_path: Path) -> None:
     body = run_sql("ALTER TABLE shop_customer DROP COLUMN IF EXISTS never_existed; ALTER TABLE legacy DROP COLUMN a")
     assert rules(tmp_path, body) == []

@@ -330,7 +330,7 @@ def test_explicit_algorithm_in_raw_sql_is_not_a_copy(tmp_path: Path) -> None:
         'migrations.RunSQL("ALTER TABLE shop_product ADD COLUMN weight integer NULL, ALGORITHM=INSTANT", '
         '"ALTER TABLE shop_product DROP COLUMN weight")'
     )
-    assert "ZDM221" not in rules(tmp_path, MARIADB, sql)
+    assert rules(tmp_path, MARIADB, sql) == []  # read (no ZDM607), and not a copy
 
 
 def test_mysql_types_match_djangos_backend() -> None:
@@ -371,3 +371,74 @@ def test_pyproject_database_key_drives_the_cli(tmp_path: Path, table: str, expec
     )
     assert proc.returncode == (1 if expected else 0), proc.stderr
     assert {f["rule"] for f in json.loads(proc.stdout)["findings"]} == expected
+
+
+RAW_FK = "ALTER TABLE shop_order ADD CONSTRAINT order_buyer_fk FOREIGN KEY (customer_id) REFERENCES shop_customer (id)"
+
+
+@pytest.mark.parametrize("config", [MARIADB, MYSQL], ids=["mariadb", "mysql"])
+def test_foreign_key_constraint_in_raw_sql(tmp_path: Path, config: Config) -> None:
+    # With foreign_key_checks on, MySQL and MariaDB can only add a foreign key by copying the table.
+    (found,) = findings(tmp_path / "plain", config, f"migrations.RunSQL({RAW_FK!r}, migrations.RunSQL.noop)")
+    assert found.rule == "ZDM221" and "FOREIGN KEY" in found.message and "ALGORITHM=COPY" in found.message
+    assert "foreign_key_checks = 0" in found.help
+    # The rule page's safe form: checks off (the server adds it in place, rows unread), the algorithm named.
+    safe = [
+        "SET SESSION foreign_key_checks = 0",
+        RAW_FK + ", ALGORITHM=INPLACE, LOCK=NONE",
+        "SET SESSION foreign_key_checks = 1",
+    ]
+    assert rules(tmp_path / "safe", config, f"migrations.RunSQL({safe!r}, migrations.RunSQL.noop)") == []
+    checks_off = f"SET foreign_key_checks = OFF; {RAW_FK}"
+    assert rules(tmp_path / "off", config, f"migrations.RunSQL({checks_off!r}, migrations.RunSQL.noop)") == []
+
+
+def test_explicit_copy_algorithm_in_raw_sql_is_a_copy(tmp_path: Path) -> None:
+    sql = "ALTER TABLE shop_product ADD COLUMN weight integer NULL, ALGORITHM = COPY"
+    assert rules(tmp_path, MARIADB, f"migrations.RunSQL({sql!r}, migrations.RunSQL.noop)") == ["ZDM221"]
+
+
+def test_one_run_sql_with_several_statements_is_several_database_operations(tmp_path: Path) -> None:
+    # Each statement commits on its own on MySQL/MariaDB: a failing third statement leaves the first two applied.
+    steps = (
+        "ALTER TABLE shop_product ADD COLUMN weight integer NULL; "
+        "UPDATE shop_product SET weight = 0 WHERE weight IS NULL; "
+        "ALTER TABLE shop_product ADD COLUMN colour varchar(10) NULL"
+    )
+    (found,) = findings(tmp_path / "steps", MARIADB, f"migrations.RunSQL({steps!r}, migrations.RunSQL.noop)")
+    assert found.rule == "ZDM614" and "3 database statements" in found.message and "RunSQL" in found.message
+    assert "ZDM614" not in rules(tmp_path / "pg", PG, f"migrations.RunSQL({steps!r}, migrations.RunSQL.noop)")
+    views = "DROP VIEW IF EXISTS product_names; CREATE VIEW product_names AS SELECT name FROM shop_product"
+    assert rules(tmp_path / "views", MARIADB, f"migrations.RunSQL({views!r}, migrations.RunSQL.noop)") == ["ZDM614"]
+    one = "SET SESSION lock_wait_timeout = 5; ALTER TABLE shop_product ADD COLUMN weight integer NULL"
+    assert rules(tmp_path / "one", MARIADB, f"migrations.RunSQL({one!r}, migrations.RunSQL.noop)") == []
+
+
+@pytest.mark.parametrize(
+    ("sql", "configs"),
+    [
+        ("ALTER TABLE shop_product ALTER COLUMN quantity TYPE bigint", (MARIADB, MYSQL, SQLITE)),
+        ("ALTER TABLE shop_product ALTER COLUMN sku SET NOT NULL", (MARIADB, MYSQL, SQLITE)),
+        ("ALTER TABLE shop_product ALTER sku DROP NOT NULL, ALTER COLUMN sku SET DATA TYPE text", (MARIADB, MYSQL)),
+        ("DROP INDEX product_name_idx", (MARIADB, MYSQL)),
+        ("LOCK TABLE shop_product IN SHARE MODE", (MARIADB, MYSQL, SQLITE)),
+    ],
+    ids=["type", "set-not-null", "two-actions", "drop-index", "lock"],
+)
+def test_postgresql_only_forms_of_raw_sql(tmp_path: Path, sql: str, configs: tuple[Config, ...]) -> None:
+    # MySQL and MariaDB change a column with MODIFY, drop an index ON its table and LOCK TABLES: the server
+    # rejects PostgreSQL's forms, so the statement is reported once, as failing, and not judged as if it ran.
+    operation = f"migrations.RunSQL({sql!r}, migrations.RunSQL.noop)"
+    for config in configs:
+        found = findings(tmp_path / str(config.database), config, operation)
+        assert [f.rule for f in found] == ["ZDM615"], (config.database, found)
+        assert "rejects PostgreSQL's syntax" in found[0].message
+    assert "ZDM615" not in rules(tmp_path / "pg", PG, operation)
+
+
+def test_mysql_forms_of_raw_sql_are_not_postgresql_only(tmp_path: Path) -> None:
+    sql = (
+        "ALTER TABLE shop_product ALTER COLUMN sku SET DEFAULT 'x'; DROP INDEX product_name_idx ON shop_product; "
+        "LOCK TABLES shop_product WRITE"
+    )
+    assert "ZDM615" not in rules(tmp_path, MYSQL, f"migrations.RunSQL({sql!r}, migrations.RunSQL.noop)")

@@ -24,10 +24,11 @@ def run_cli(args: list[str]) -> int:
     if args and args[0] == "plan" and "plan" not in cli.commands:
         sys.stderr.write("safemigrate: error: `safemigrate plan` is not available yet; use `safemigrate check`\n")
         return EXIT_USAGE
-    if args and not args[0].startswith("-") and args[0] not in SUBCOMMANDS:
-        sys.stderr.write(f"safemigrate: error: unknown command {args[0]!r}; use one of: {', '.join(SUBCOMMANDS)}\n")
+    known = sorted({*SUBCOMMANDS, *cli.commands})
+    if args and not args[0].startswith("-") and args[0] not in known:
+        sys.stderr.write(f"safemigrate: error: unknown command {args[0]!r}; use one of: {', '.join(known)}\n")
         return EXIT_USAGE
-    return main(args)
+    return main(args, prog_name="manage.py safemigrate")
 
 
 class Command(BaseCommand):
