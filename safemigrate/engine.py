@@ -18,7 +18,7 @@ from safemigrate.context import AppGraphProblem, MigrationContext, ProjectContex
 from safemigrate.cutoff import before_cutoff
 from safemigrate.discovery import Discovery, InstalledApps, MigrationsPackage, ProjectApps, discover
 from safemigrate.graph import Key, build_graph, leaf_problems, prune_dependencies
-from safemigrate.markers import declared_phase
+from safemigrate.markers import declared_phase, read_marker
 from safemigrate.parallel import CAN_FORK, Forked
 from safemigrate.replay import Replayer
 from safemigrate.source.reader import ParsedMigration, read_migration
@@ -121,6 +121,12 @@ def replay_project(loaded: LoadedProject, target: Target | None = None) -> Analy
         )
         if context.reported:
             context.declared_phase, context.declared_by = declared_phase(pm.attributes, migration.operations)
+            own = pm.attributes.get("deploy_phase")
+            if own is not None and read_marker("deploy_phase", own) is None:
+                loaded.notes.append(
+                    f'{pm.path}:{pm.line}: deploy_phase = {own!r} declares nothing (use "pre-deploy", '
+                    '"post-deploy" or "any")'
+                )
         replayer.replay(pm, context)
         contexts.append(context)
     project = ProjectContext(contexts, loaded.problems, loaded.external_apps, target)

@@ -247,3 +247,14 @@ def test_markers_of_unreported_migrations_are_not_read(tmp_path: Path) -> None:
     assert by_name["0002_test"].declared_phase is None
     analysis = Engine(Config()).analyze([project])
     assert {m.name: m.declared_phase for m in analysis.project.migrations}["0002_test"] is Phase.POST_DEPLOY
+
+
+def test_a_misspelt_deploy_phase_is_reported_not_ignored(tmp_path: Path) -> None:
+    from safemigrate.config import Config
+    from safemigrate.engine import Engine
+    from tests.rule_examples import write_project
+
+    assert rules(tmp_path / "a", 'deploy_phase = "post_deploy"', DROP_NULLABLE, select=["ZDM102"]) == [("ZDM102", 12)]
+    project = write_project(tmp_path / "b", migration('deploy_phase = "post_deploy"', DROP_NULLABLE))
+    notes = Engine(Config()).analyze([project]).notes
+    assert any("deploy_phase = 'post_deploy' declares nothing" in note for note in notes), notes
