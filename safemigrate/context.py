@@ -121,10 +121,9 @@ class OperationContext:
     statements: list[Statement] = field(default_factory=list)  # RunSQL's forward SQL
     unknown_operation: str | None = None  # dotted name of an operation the engine can't interpret
     unvalidated_constraints: frozenset[str] = frozenset()  # its model's constraints added NOT VALID, not yet validated
-    # The table as the database has it, where that differs from Django's state (after state-only or
-    # database-only operations); None when they agree.
+    # The table before the operation as the database has it, where that differs from Django's state
+    # (after state-only or database-only operations); None when they agree.
     db_before: ModelInfo | None = None
-    db_after: ModelInfo | None = None
     related: dict[str, ModelInfo] = field(default_factory=dict)  # models its relational fields point at
     reverse_statements: list[Statement] = field(default_factory=list)  # RunSQL's reverse_sql
     # A RunSQL statement read as the Django operation it amounts to (safemigrate.sqlops): the statement, and
@@ -154,10 +153,6 @@ class OperationContext:
     def table_before(self) -> ModelInfo | None:
         """The table before the operation as the database has it."""
         return self.db_before or self.before
-
-    @property
-    def table_after(self) -> ModelInfo | None:
-        return self.db_after or self.after
 
     @property
     def kind(self) -> str:

@@ -211,7 +211,6 @@ class Replayer:
         state_before = self.snapshot(app, before_name, self.state) if database_only else None
         known = self._apply(app, operation, mode, before_name)
         after = self.snapshot(app, after_name, self.db if database_only else self.state)
-        db_after = self.snapshot(app, after_name, self.db) if not database_only else after
         model_key = f"{app}.{after_name or before_name}" if (after_name or before_name) else None
         if isinstance(operation, ops.CreateModel) and not state_only:
             created.add(f"{app}.{operation.name_lower}")
@@ -236,7 +235,6 @@ class Replayer:
             table_created_here=table_created_here,
             model_known=known,
             db_before=db_before,
-            db_after=db_after,
             state_before=state_before,
         )
         ctx.related = self._related(app, operation)
