@@ -31,17 +31,34 @@ class ReplayState(django_state.ProjectState):
         self.resolve_fields_and_relations()  # start Django's incremental reverse-relation index
 
     # Django recomputes the model -> concrete model mapping over every model each time a
-    # relational field changes. It only changes when models come or go (proxy and bases are
-    # fixed at creation), so keep it until then.
-    # (A model added by hand, ``state.models[key] = ...``, changes the count and so is noticed too.)
+    # relational field changes or a model is added. It only changes when models come or go (proxy and
+    # bases are fixed at creation). A model added at the end of ``models`` (add_model, or by hand:
+    # ``state.models[key] = ...``) is mapped the way Django's own pass would reach it, last, seeing the
+    # proxies before it; anything else (a removal, a model replaced in place) recomputes it all.
     def _get_concrete_models_mapping_and_proxy_models(self) -> Any:
-        count = len(self.models)
-        if self._concretes is None or self._concretes[0] != count:
-            self._concretes = (count, super()._get_concrete_models_mapping_and_proxy_models())
-        return self._concretes[1]
+        models = self.models
+        cached = self._concretes
+        if cached is not None:
+            count, mapping, proxies = cached
+            if count == len(models):
+                return mapping, proxies
+            key = next(reversed(models)) if count + 1 == len(models) else None
+            if key is not None and key not in mapping:
+                model_state = models[key]
+                if model_state.options.get("proxy"):
+                    proxies[key] = model_state
+                    mapping[key] = self._find_concrete_model_from_proxy(proxies, model_state)
+                else:
+                    mapping[key] = key
+                self._concretes = (count + 1, mapping, proxies)
+                return mapping, proxies
+        mapping, proxies = super()._get_concrete_models_mapping_and_proxy_models()
+        self._concretes = (len(models), mapping, proxies)
+        return mapping, proxies
 
     def add_model(self, model_state: Any) -> None:
-        self._concretes = None
+        if (model_state.app_label, model_state.name_lower) in self.models:
+            self._concretes = None  # replaced in place: its position, and so the mapping, is Django's to compute
         super().add_model(model_state)
 
     def remove_model(self, app_label: str, model_name: str) -> None:
@@ -86,7 +103,8 @@ class ReplayState(django_state.ProjectState):
             # The index files relations to a proxy under its concrete model: let Django scan everything.
             yield
             return
-        referencing = [key for key in self._relations.get(model_key, {}) if key in full]
+        # Django's rename_field leaves empty entries behind (its defaultdict), so skip those.
+        referencing = [key for key, fields in self._relations.get(model_key, {}).items() if fields and key in full]
         if model_key in full and model_key not in referencing:
             referencing.append(model_key)
         if also is not None and also not in referencing:

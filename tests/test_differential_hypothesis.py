@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from safemigrate.config import Config
 from safemigrate.engine import Engine, ensure_django_settings
-from tests.differential.compare import describe_state, diff_states, format_diff
+from tests.differential.compare import describe_state, diff_states, format_diff, index_drift
 
 ensure_django_settings()
 
@@ -635,8 +635,12 @@ def write_migrations(root: Path, steps: list[Step], cuts: list[bool]) -> list[Pa
     return [root / app / "migrations" for app in APPS]
 
 
-def reference_state(steps: list[Step]) -> ProjectState:
+def reference_state(steps: list[Step], relations: bool = False) -> ProjectState:
+    """Django's state after the steps; with ``relations``, one that keeps its reverse-relation index all
+    along (as the replay's does), to compare the index itself."""
     state = ProjectState()
+    if relations:
+        state.resolve_fields_and_relations()
     for app, op in steps:
         op.state_forwards(app, state)
     return state
@@ -658,7 +662,9 @@ def test_static_replay_matches_state_forwards(data: st.DataObject) -> None:
         analysis = Engine(Config()).analyze(paths)
         problems = [p for m in analysis.project.migrations for p in m.problems]
         actual = describe_state(analysis.replayer.state)
+        drift = index_drift(analysis.replayer.state, reference_state(steps, relations=True))
     assert not problems, problems
+    assert not drift, drift
     assert analysis.migrations_loaded == sum(1 for i, c in enumerate(cuts) if i == 0 or c or steps[i][0] != steps[i - 1][0])
     differences = diff_states(expected, actual)
     assert not differences, format_diff(differences)

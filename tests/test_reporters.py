@@ -452,3 +452,13 @@ def test_github_escapes_message_and_properties() -> None:
 def test_github_warnings_as_errors() -> None:
     out = render("github", sample_report(warnings_as_errors=True), False)
     assert not any(line.startswith("::warning") for line in out.splitlines())
+
+
+def test_json_puts_one_finding_per_line() -> None:
+    """Grep-friendly: each finding is a whole JSON object on a line of its own."""
+    report = sample_report()
+    text = render("json", report, False)
+    lines = [line.strip().rstrip(",") for line in text.splitlines() if line.strip().startswith('{"rule"')]
+    assert len(lines) == len(report.findings) > 1
+    assert [json.loads(line) for line in lines] == json.loads(text)["findings"]
+    assert json.loads(render("json", Report([], 0, 0), False))["findings"] == []

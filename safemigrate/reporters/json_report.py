@@ -57,6 +57,24 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     }
 
 
+_encode = json.JSONEncoder().encode  # compact, with the C encoder (json.dumps(indent=...) is pure Python)
+
+
 def render(report: Report, color: bool) -> str:
-    """JSON never carries colour; ``color`` is accepted for a uniform reporter signature."""
-    return json.dumps(report_to_dict(report), indent=2) + "\n"
+    """The report, one top-level key per line and one finding per line (easy to read and to grep).
+
+    JSON never carries colour; ``color`` is accepted for a uniform reporter signature.
+    """
+    data = report_to_dict(report)
+    lines = ["{"]
+    last = len(data) - 1
+    for position, (key, value) in enumerate(data.items()):
+        comma = "," if position < last else ""
+        if key == "findings" and value:
+            lines.append(f"  {_encode(key)}: [")
+            lines.append(",\n".join(f"    {_encode(finding)}" for finding in value))
+            lines.append(f"  ]{comma}")
+        else:
+            lines.append(f"  {_encode(key)}: {_encode(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

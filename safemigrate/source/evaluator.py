@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 import enum
 import operator
+import tokenize
 from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 from django.db.migrations.operations import RunSQL, SeparateDatabaseAndState
@@ -55,9 +57,9 @@ MAX_DEPTH = 100
 class ModuleEvaluator:
     """Evaluates expressions in the namespace of one migration module."""
 
-    def __init__(self, tree: ast.Module, resolver: Resolver, source: str) -> None:
+    def __init__(self, tree: ast.Module, resolver: Resolver, data: bytes) -> None:
         self.resolver = resolver
-        self.source = source
+        self._data = data  # the file's bytes; decoded only when a snippet is needed
         self.imports: dict[str, str] = {}  # local name -> dotted path
         self.assigns: dict[str, ast.expr] = {}
         self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
@@ -101,6 +103,15 @@ class ModuleEvaluator:
         elif isinstance(node, (ast.If, ast.Try)):
             for child in node.body:
                 self._scan_top(child)
+
+    @cached_property
+    def source(self) -> str:
+        """The text, for source snippets (ast.parse itself honours PEP 263 encoding cookies)."""
+        try:
+            encoding, _ = tokenize.detect_encoding(iter(self._data.splitlines(keepends=True)).__next__)
+            return self._data.decode(encoding, errors="replace")
+        except (SyntaxError, LookupError):
+            return self._data.decode("utf-8", errors="replace")
 
     def function_facts(self, name: str) -> FunctionFacts | None:
         return self._facts.get(name)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import os
-import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,15 +44,6 @@ def read_source(path: Path) -> bytes:
         raise InputError(f"cannot read migration: {exc.strerror}", str(path)) from exc
 
 
-def decode_source(data: bytes) -> str:
-    """The text, for source snippets (ast.parse itself honours PEP 263 encoding cookies)."""
-    try:
-        encoding, _ = tokenize.detect_encoding(iter(data.splitlines(keepends=True)).__next__)
-        return data.decode(encoding, errors="replace")
-    except (SyntaxError, LookupError):
-        return data.decode("utf-8", errors="replace")
-
-
 def read_migration(path: Path, app_label: str, resolver: Resolver, display_path: str | None = None) -> ParsedMigration:
     shown = display_path or str(path)
     data = read_source(path)
@@ -65,7 +55,7 @@ def read_migration(path: Path, app_label: str, resolver: Resolver, display_path:
         raise InputError(f"cannot parse: {exc}", shown, 1) from exc
     except (RecursionError, MemoryError) as exc:  # Python's own import of it would fail the same way
         raise InputError("cannot parse: the code is nested too deeply for Python's parser", shown, 1) from exc
-    evaluator = ModuleEvaluator(tree, resolver, decode_source(data))
+    evaluator = ModuleEvaluator(tree, resolver, data)
     class_node = next(
         (n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Migration"),
         None,

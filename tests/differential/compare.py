@@ -60,6 +60,29 @@ def static_state(paths: list[Path], config: Config | None = None) -> State:
     return describe_state(analysis.replayer.state)
 
 
+def index_drift(state: Any, reference: Any) -> list[str]:
+    """Where the replay's incrementally kept indexes (the reverse-relation index and the concrete-model
+    mapping, see safemigrate/state.py) differ from those of Django's own ProjectState that kept its
+    relation index through the same operations (``reference``)."""
+    from django.db.migrations.state import ProjectState
+
+    def relations(index: Any) -> dict[Any, dict[Any, list[str]]]:
+        return {
+            key: {ref: sorted(fields) for ref, fields in refs.items() if fields}
+            for key, refs in index.items()
+            if any(refs.values())
+        }
+
+    drift = []
+    if relations(state.relations) != relations(reference.relations):
+        drift.append(f"relations: kept {relations(state.relations)} != Django's {relations(reference.relations)}")
+    kept = state._get_concrete_models_mapping_and_proxy_models()[0]
+    computed = ProjectState._get_concrete_models_mapping_and_proxy_models(state)[0]
+    if kept != computed:
+        drift.append(f"concrete models: kept {kept} != computed now {computed}")
+    return drift
+
+
 def describe_state(state: Any) -> State:
     return {
         f"{app}.{name}": plain(ModelInfo.from_state(model_state).describe())
