@@ -1,4 +1,4 @@
 from safemigrate.cli import entry
 
 if __name__ == "__main__":
-    raise SystemExit(entry())
+    entry()

@@ -7,8 +7,8 @@ Nothing here imports project code: migration files are read as source.
 
 from __future__ import annotations
 
-import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from safemigrate.cutoff import before_cutoff
 from safemigrate.discovery import Discovery, InstalledApps, MigrationsPackage, ProjectApps, discover
 from safemigrate.graph import Key, build_graph, leaf_problems, prune_dependencies
 from safemigrate.markers import declared_phase, read_marker
-from safemigrate.parallel import CAN_FORK, Forked
+from safemigrate.parallel import CAN_FORK, ForkedStream
 from safemigrate.replay import Replayer
 from safemigrate.source.reader import ParsedMigration, read_migration
 from safemigrate.source.resolve import Resolver
@@ -48,6 +48,7 @@ def display_path(path: Path | str) -> str:
 
 
 PARALLEL_THRESHOLD = 400  # migration files; below this a second process costs more than it saves
+PARENT_SHARE = 0.55  # of the files, read by this process when a second one helps (see _load_packages)
 ROOT_MARKERS = (".git", "manage.py", "pyproject.toml", "setup.cfg", "setup.py")
 
 
@@ -192,35 +193,37 @@ class Engine:
         return LoadedProject(parsed, result.plan, reported, problems, external, notes)
 
     def _load_packages(self, packages: list[MigrationsPackage], parsed: dict[Key, ParsedMigration]) -> None:
-        """Read every package; a large project's second half is read by a forked process on another core."""
+        """Read every package; a large project's last packages are read by a forked process on another core."""
         total = sum(len(p.files()) for p in packages)
         if total < self.parallel_threshold or not CAN_FORK:
             for package in packages:
                 self._load_package(package, parsed)
             return
+        # The child also pickles what it reads, and this process unpickles it: this process takes a
+        # little more than half, and unpickles the child's packages as they arrive once done with its own.
         seen, split = 0, len(packages)
         for index, package in enumerate(packages):
-            if seen >= total // 2:
+            if seen >= total * PARENT_SHARE:
                 split = index
                 break
             seen += len(package.files())
         mine, theirs = packages[:split], packages[split:]
 
-        def read_theirs() -> dict[Key, ParsedMigration]:
-            out: dict[Key, ParsedMigration] = {}
+        def read_theirs() -> Iterator[dict[Key, ParsedMigration]]:
             for package in theirs:
+                out: dict[Key, ParsedMigration] = {}
                 self._load_package(package, out)
-            return out
+                yield out
 
-        worker = Forked(read_theirs)
+        worker = ForkedStream(read_theirs)
         try:
             for package in mine:
                 self._load_package(package, parsed)
         except BaseException:
-            with contextlib.suppress(BaseException):  # reap the worker; this process's error is the one to show
-                worker.result()
+            worker.close()  # this process's error is the one to show
             raise
-        parsed.update(worker.result())  # raises the worker's error, if it had one
+        for out in worker.results():  # raises the worker's error, if it had one
+            parsed.update(out)
 
     def _load_package(self, package: MigrationsPackage, parsed: dict[Key, ParsedMigration]) -> None:
         def read(file: Path) -> ParsedMigration:

@@ -1,55 +1,101 @@
-"""Run one piece of work in a forked child process and collect its (pickled) result.
+"""Run work in a forked child process and receive its (pickled) results as they are produced.
 
 Used to read a large project's migration files on two cores: reading is pure CPU work
 on independent files, and what it produces is picklable (the read cache stores it).
-Where ``fork`` doesn't exist, callers simply do the work themselves.
+The child sends each result as soon as it has it, so a parent that finishes its own
+share first spends the wait unpickling instead of idling. Where ``fork`` doesn't exist,
+callers simply do the work themselves.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import sys
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Generic, TypeVar
 
 T = TypeVar("T")
 
 CAN_FORK = hasattr(os, "fork") and sys.platform != "darwin" and (os.cpu_count() or 1) > 1
 
+_HEADER = 8  # bytes of length before each message
+_PIPE_SIZE = 1 << 20  # room for the child to run ahead of a parent still busy with its own share
 
-class Forked(Generic[T]):
-    """``work()`` running in a child process; ``result()`` returns its value or raises its exception."""
 
-    def __init__(self, work: Callable[[], T]) -> None:
+def _send(out: IO[bytes], kind: str, value: object) -> None:
+    try:
+        data = pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:
+        error = RuntimeError(f"could not send a result between processes: {exc}")
+        data = pickle.dumps(("error", error), protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(len(data).to_bytes(_HEADER, "little"))
+    out.write(data)
+    out.flush()
+
+
+class ForkedStream(Generic[T]):
+    """``work()``'s items, produced in a child process; ``results()`` yields them here in order and
+    raises the child's exception, if it had one, where its items stopped."""
+
+    def __init__(self, work: Callable[[], Iterable[T]]) -> None:
         read_end, write_end = os.pipe()
+        with contextlib.suppress(Exception):  # Linux only; a smaller pipe only means less read-ahead
+            import fcntl
+
+            fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_SIZE)
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
-            os.close(read_end)
+            code = 0
             try:
-                payload: tuple[bool, object] = (True, work())
-            except BaseException as exc:  # sent to the parent, which raises it
-                payload = (False, exc)
-            try:
-                data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception as exc:
-                data = pickle.dumps((False, RuntimeError(f"could not send a result between processes: {exc}")))
-            with os.fdopen(write_end, "wb") as handle:
-                handle.write(data)
-            os._exit(0)
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as out:
+                    try:
+                        for item in work():
+                            _send(out, "item", item)
+                        _send(out, "done", None)
+                    except BrokenPipeError:  # the parent stopped listening: nobody to tell
+                        raise
+                    except BaseException as exc:  # sent to the parent, which raises it
+                        _send(out, "error", exc)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)  # never return into the parent's code
         os.close(write_end)
         self._pid = pid
         self._read_end = read_end
+        self._done = False  # results() started, or close() called
 
-    def result(self) -> T:
+    def results(self) -> Iterator[T]:
+        if self._done:
+            return
+        self._done = True
         try:
             with os.fdopen(self._read_end, "rb") as handle:
-                data = handle.read()
-        finally:
+                while True:
+                    header = handle.read(_HEADER)
+                    if len(header) < _HEADER:
+                        raise RuntimeError("a worker process died without a result")
+                    data = handle.read(int.from_bytes(header, "little"))
+                    kind, value = pickle.loads(data)
+                    if kind == "done":
+                        return
+                    if kind == "error":
+                        raise value
+                    yield value
+        finally:  # the read end is closed: a child still writing gets a broken pipe and exits
             os.waitpid(self._pid, 0)
-        if not data:
-            raise RuntimeError("a worker process died without a result")
-        ok, value = pickle.loads(data)
-        if not ok:
-            raise value  # type: ignore[misc]
-        return value  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        """Give up on the child before reading its results (the parent's own error): stop and reap it."""
+        if self._done:
+            return
+        self._done = True
+        with contextlib.suppress(OSError):
+            os.kill(self._pid, signal.SIGKILL)
+        os.close(self._read_end)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self._pid, 0)

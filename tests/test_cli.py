@@ -214,3 +214,24 @@ def test_bad_database_target(unsafe_project: Path, body: str, message: str) -> N
     result = run("check", str(unsafe_project))
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_the_process_ends_with_every_byte_written_and_its_exit_code(tmp_path: Path) -> None:
+    """entry() skips the interpreter's teardown (cli.finish): the output, far larger than a pipe's
+    buffer, must still arrive whole, on stdout and in an --output file, with the run's exit code."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import generate
+
+    project = tmp_path / "project"
+    generate(project, 6, 25)
+    result = run("check", str(project), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    assert len(result.stdout) > 65536
+    piped = json.loads(result.stdout)
+    assert piped["summary"]["errors"] > 0
+    out = tmp_path / "report.json"
+    written = run("check", str(project), "--format", "json", "--output", str(out))
+    assert written.returncode == 1 and written.stdout == ""
+    assert json.loads(out.read_text()) == piped
+    usage = run("check", "--format", "yaml")
+    assert usage.returncode == 2 and "--format" in usage.stderr

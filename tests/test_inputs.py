@@ -369,9 +369,9 @@ def test_main_leaves_the_gc_alone_and_entry_tunes_it() -> None:
     before = gc.get_threshold()
     assert main(["rules"]) == 0  # what manage.py safemigrate runs, inside a Django process
     assert gc.get_threshold() == before
-    probe = (
+    probe = (  # entry() ends the process itself (cli.finish), so the GC settings are printed from inside main()
         "import gc, sys, safemigrate.cli as c; default = gc.get_threshold(); sys.argv = ['safemigrate', 'rules']; "
-        "c.{}(); print(default, gc.get_threshold())"
+        "real = c.main; c.main = lambda *a, **k: (real(*a, **k), print(default, gc.get_threshold()))[0]; c.{}()"
     )
     for function, expected in (("entry", "(100000, 50, 100)"), ("main", None)):
         result = subprocess.run([sys.executable, "-c", probe.format(function)], capture_output=True, text=True, cwd=REPO)
