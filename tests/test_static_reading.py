@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -194,3 +196,27 @@ def test_rename_model_repoints_its_own_self_reference(tmp_path: Path) -> None:
     """)
     info = model(analysis, "node")
     assert info is not None and info.fields["parent"].related_model == "app.node"
+
+
+def test_auth_validators_are_read_without_importing_django_contrib_auth() -> None:
+    """Reading contrib.auth's migrations (any project with a user model depends on them) must not run
+    django.contrib.auth's __init__, which imports the CSRF middleware, mail and views; the validator
+    stays a placeholder that keeps its name."""
+    probe = textwrap.dedent(
+        """
+        import sys
+        from safemigrate.engine import Engine
+        from safemigrate.config import Config
+        import django.contrib.contenttypes, pathlib
+        auth = pathlib.Path(django.contrib.contenttypes.__file__).parent.parent / "auth" / "migrations"
+        analysis = Engine(Config()).analyze([auth])
+        field = analysis.replayer.state.models[("auth", "user")].fields["username"]
+        print(sorted(m for m in ("django.contrib.auth", "django.middleware.csrf") if m in sys.modules))
+        print([getattr(v, "safemigrate_path", type(v).__name__) for v in field.validators][:1])
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    imported, validators = result.stdout.splitlines()[-2:]
+    assert imported == "[]"
+    assert validators == "['django.contrib.auth.validators.UnicodeUsernameValidator']"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import importlib
+import sys
 from typing import Any
 
 from safemigrate.source.placeholders import Placeholder
@@ -42,6 +43,7 @@ STATIC_HELPERS: dict[str, Any] = {
     "swapper.is_swapped": _swapper_is_swapped,
 }
 PG_OPERATIONS = "django.contrib.postgres.operations"
+HEAVY_PACKAGE_VALIDATORS = ("django.contrib.auth.validators.",)
 
 
 class Resolver:
@@ -84,6 +86,11 @@ class Resolver:
         if path.startswith("django.contrib.") and ".models" in path:
             # A contrib app's models module can't be imported unless the app is installed (and
             # trying costs a large import); managers like auth's UserManager are inert here anyway.
+            allowed = False
+        if path.startswith(HEAVY_PACKAGE_VALIDATORS) and path.partition(".validators")[0] not in sys.modules:
+            # Importing auth's validators runs django.contrib.auth's __init__, which imports the
+            # CSRF middleware, mail and views (a third of Django's import time). Validators never
+            # change the schema: a placeholder keeps its name and arguments, like a project's own.
             allowed = False
         if not allowed:
             return Placeholder(path)
