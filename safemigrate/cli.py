@@ -185,12 +185,12 @@ def main(argv: Sequence[str] | None = None, prog_name: str | None = None) -> int
 
 def entry() -> NoReturn:
     """The ``safemigrate`` console script and ``python -m safemigrate``: a process of our own."""
-    # A short-lived process that allocates many long-lived objects (syntax trees, Django
-    # fields, model states): the cyclic collector's frequent full passes find nothing to free
-    # and cost ~15% of a large run. Collect rarely instead; nothing here builds big cycles.
-    # Only here: main() also runs inside a Django process (manage.py safemigrate), whose GC
-    # settings are not ours to change.
-    gc.set_threshold(100_000, 50, 100)
+    # A short-lived process that allocates many long-lived objects (syntax trees, Django fields,
+    # model states) and almost no cyclic garbage: the cyclic collector's passes find next to nothing
+    # to free (a 2,000-migration run: 13 passes, ~5% of its time, peak memory the same without them).
+    # Reference counting frees everything else, and finish() skips the teardown. Only here: main()
+    # also runs inside a Django process (manage.py safemigrate), whose GC is not ours to change.
+    gc.disable()
     finish(main())
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from safemigrate.config import Config
+from safemigrate.context import OperationContext
 from safemigrate.engine import Analysis
 from safemigrate.findings import Finding
 from safemigrate.rules.base import Rule
@@ -29,19 +30,26 @@ def lint_project(analysis: Analysis, rules: Iterable[Rule], config: Config | Non
     per_operation = [r for r in rules if _overrides(r, "check_operation")]
     per_migration = [r for r in rules if _overrides(r, "check_migration")]
     per_project = [r for r in rules if _overrides(r, "check_project")]
-    # Rules that don't apply to a migration's database (Rule.vendors) never see it.
-    by_type: dict[tuple[type, Target], list[Rule]] = {}
+    # Rules that don't apply to a migration's database (Rule.vendors) never see it. The checks that judge
+    # each kind of operation are looked up once per operation class and database, as bound methods.
+    Check = Callable[[OperationContext], Iterable[Finding]]
+    by_type: dict[tuple[type, Target, bool], list[Check]] = {}
 
-    def applicable(kind: type, target: Target) -> list[Rule]:
-        found = by_type.get((kind, target))
+    def checks(kind: type, target: Target, rollback: bool) -> list[Check]:
+        found = by_type.get((kind, target, rollback))
         if found is None:
-            found = by_type[kind, target] = [r for r in per_operation if r.applies_to(kind) and r.runs_on(target)]
+            found = by_type[kind, target, rollback] = [
+                r.check_operation
+                for r in per_operation
+                if r.applies_to(kind) and r.runs_on(target) and (not rollback or r.checks_rollback())
+            ]
         return found
 
     by_target: dict[Target, frozenset[str]] = {}
     ran: dict[tuple[str, str], frozenset[str]] = {}  # the rules that judged each migration (for ZDM609)
     project = analysis.project
     findings: list[Finding] = []
+    extend = findings.extend
     for migration in project.migrations:
         if not migration.reported:
             continue
@@ -50,15 +58,14 @@ def lint_project(analysis: Analysis, rules: Iterable[Rule], config: Config | Non
             by_target[target] = frozenset(r.id for r in rules if r.runs_on(target))
         ran[migration.key] = by_target[target]
         for ctx in migration.operations:
-            for rule in applicable(type(ctx.operation), target):
-                findings.extend(rule.check_operation(ctx))
+            for check in checks(type(ctx.operation), target, False):
+                extend(check(ctx))
         for ctx in migration.reverse_operations:  # RunSQL reverse_sql statements, as a rollback runs them
-            for rule in applicable(type(ctx.operation), target):
-                if rule.checks_rollback():
-                    findings.extend(rule.check_operation(ctx))
+            for check in checks(type(ctx.operation), target, True):
+                extend(check(ctx))
         for rule in per_migration:
             if rule.runs_on(target):
-                findings.extend(rule.check_migration(migration))
+                extend(rule.check_migration(migration))
     for rule in per_project:
         if rule.runs_on(project.target):
             findings.extend(rule.check_project(project))
