@@ -113,6 +113,30 @@ def measure(
     return Timing(runs), proc
 
 
+# --------------------------------------------------------------------------- the machine
+
+def _reference_loop() -> int:
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    return total
+
+
+def machine_reference() -> float:
+    """Seconds one core takes for a fixed pure-Python loop (best of 3).
+
+    Shared cloud machines change speed from minute to minute (on this project's 2-core VM this loop
+    has taken anywhere from 0.16 s to 0.32 s within an hour); the figure printed before and after the
+    measurements says how fast the machine ran meanwhile, so runs can be compared fairly.
+    """
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        _reference_loop()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 # --------------------------------------------------------------------------- safemigrate
 
 
@@ -256,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"generated {count:,} migrations ({apps} apps x {per_app}) in {path}")
         tiny, small, large = sorted(projects)
 
+        reference_before = machine_reference()
+        print(f"\nmachine reference (a fixed pure-Python loop, one core): {reference_before:.3f} s")
         print(f"\nsafemigrate check  (python -m safemigrate check PROJECT --exit-zero --format json), {sys.executable}")
         ours: dict[int, Timing] = {}
         warm: dict[int, Timing] = {}
@@ -285,7 +311,13 @@ def main(argv: list[str] | None = None) -> int:
                 except Exception as exc:  # a broken peer must never stop the report
                     print(f"  {label}: skipped: unexpected {type(exc).__name__}: {exc}")
 
+        reference_after = machine_reference()
+
     print("\nresults (median wall clock, whole process)")
+    print(
+        f"  machine reference loop: {reference_before:.3f} s before, {reference_after:.3f} s after "
+        "(lower is a faster machine; see machine_reference)"
+    )
     if tiny in ours:
         print(f"  1 migration (fixed cost: start-up, imports): {ours[tiny].median:.3f} s")
     met = True

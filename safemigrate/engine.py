@@ -48,7 +48,7 @@ def display_path(path: Path | str) -> str:
 
 
 PARALLEL_THRESHOLD = 400  # migration files; below this a second process costs more than it saves
-PARENT_SHARE = 0.55  # of the files, read by this process when a second one helps (see _load_packages)
+PARENT_SHARE = 0.52  # of the files, read by this process when a second one helps (see _load_packages)
 ROOT_MARKERS = (".git", "manage.py", "pyproject.toml", "setup.cfg", "setup.py")
 
 

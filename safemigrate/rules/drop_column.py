@@ -16,6 +16,7 @@ class DropColumn(Rule):
     severity = Severity.ERROR
     category = Category.BACKWARD_INCOMPATIBLE
     summary = "RemoveField drops a column that the running code still selects"
+    operation_types = (ops.RemoveField,)
     fix_command = "safemigrate scaffold remove-field (planned)"
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:

@@ -16,6 +16,7 @@ class DropTable(Rule):
     severity = Severity.ERROR
     category = Category.BACKWARD_INCOMPATIBLE
     summary = "DeleteModel drops a table that the running code still queries"
+    operation_types = (ops.DeleteModel,)
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
         op = ctx.operation

@@ -15,6 +15,7 @@ class NotNullColumnWithoutDbDefault(Rule):
     severity = Severity.ERROR
     category = Category.BACKWARD_INCOMPATIBLE
     summary = "Adding a NOT NULL column with no database default breaks old code's INSERTs"
+    operation_types = (ops.AddField,)
     fix_command = "safemigrate scaffold add-field (planned)"
     judges_rollback = True  # a reverse_sql that adds the column back fails on a non-empty table too
 

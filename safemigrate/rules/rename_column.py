@@ -17,6 +17,7 @@ class RenameColumn(Rule):
     severity = Severity.ERROR
     category = Category.BACKWARD_INCOMPATIBLE
     summary = "Renaming a column breaks the running code that still uses the old name"
+    operation_types = (ops.RenameField, ops.AlterField)
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
         op = ctx.operation

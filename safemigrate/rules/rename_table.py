@@ -16,6 +16,7 @@ class RenameTable(Rule):
     severity = Severity.ERROR
     category = Category.BACKWARD_INCOMPATIBLE
     summary = "Renaming a table breaks the running code that still queries the old name"
+    operation_types = (ops.RenameModel, ops.AlterModelTable)
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
         op = ctx.operation

@@ -15,6 +15,7 @@ class RunPythonImportsModels(Rule):
     severity = Severity.ERROR
     category = Category.HYGIENE
     summary = "RunPython code uses the project's real models instead of the historical ones"
+    operation_types = (ops.RunPython,)
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
         if not isinstance(ctx.operation, ops.RunPython) or ctx.state_only:

@@ -15,6 +15,7 @@ class RunPythonWithoutReverse(Rule):
     severity = Severity.ERROR
     category = Category.IRREVERSIBLE
     summary = "RunPython without reverse_code makes the migration impossible to unapply"
+    operation_types = (ops.RunPython,)
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
         op = ctx.operation

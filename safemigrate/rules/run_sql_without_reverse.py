@@ -15,6 +15,7 @@ class RunSqlWithoutReverse(Rule):
     severity = Severity.ERROR
     category = Category.IRREVERSIBLE
     summary = "RunSQL without reverse_sql makes the migration impossible to unapply"
+    operation_types = (ops.RunSQL,)
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
         op = ctx.operation

@@ -15,6 +15,7 @@ class StateOnlyRemovalOfRequiredField(Rule):
     severity = Severity.ERROR
     category = Category.BACKWARD_INCOMPATIBLE
     summary = "Removing a NOT NULL column from the state only breaks the new code's INSERTs"
+    operation_types = (ops.RemoveField,)
 
     def check_operation(self, ctx: OperationContext) -> Iterator[Finding]:
         op = ctx.operation

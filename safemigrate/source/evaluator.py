@@ -139,7 +139,9 @@ class ModuleEvaluator:
     def _elements(self, elts: list[ast.expr]) -> list[Any]:
         out: list[Any] = []
         for elt in elts:
-            if isinstance(elt, ast.Starred):
+            if type(elt) is ast.Constant:  # most elements: skip the dispatch
+                out.append(elt.value)
+            elif isinstance(elt, ast.Starred):
                 value = self.eval(elt.value)
                 if isinstance(value, (list, tuple)):
                     out.extend(value)
@@ -238,7 +240,7 @@ class ModuleEvaluator:
         args = self._elements(node.args)
         kwargs: dict[str, Any] = {}
         for kw in node.keywords:
-            value = self.eval(kw.value)
+            value = kw.value.value if type(kw.value) is ast.Constant else self.eval(kw.value)
             if kw.arg is None:
                 if isinstance(value, dict):
                     kwargs.update(value)
