@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import queue
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Generic, TypeVar
 
@@ -22,18 +24,25 @@ T = TypeVar("T")
 CAN_FORK = hasattr(os, "fork") and sys.platform != "darwin" and (os.cpu_count() or 1) > 1
 
 _HEADER = 8  # bytes of length before each message
-_PIPE_SIZE = 1 << 20  # room for the child to run ahead of a parent still busy with its own share
 
 
-def _send(out: IO[bytes], kind: str, value: object) -> None:
+def _message(kind: str, value: object) -> bytes:
     try:
         data = pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:
         error = RuntimeError(f"could not send a result between processes: {exc}")
         data = pickle.dumps(("error", error), protocol=pickle.HIGHEST_PROTOCOL)
-    out.write(len(data).to_bytes(_HEADER, "little"))
-    out.write(data)
-    out.flush()
+    return len(data).to_bytes(_HEADER, "little") + data
+
+
+def _write_all(outbox: queue.SimpleQueue[bytes | None], out: IO[bytes]) -> None:
+    """Write messages until the None that ends them (or until the parent stops listening)."""
+    try:
+        while (data := outbox.get()) is not None:
+            out.write(data)
+            out.flush()
+    except OSError:  # a broken pipe: the parent gave up (its own error); nobody to tell
+        pass
 
 
 class ForkedStream(Generic[T]):
@@ -42,24 +51,25 @@ class ForkedStream(Generic[T]):
 
     def __init__(self, work: Callable[[], Iterable[T]]) -> None:
         read_end, write_end = os.pipe()
-        with contextlib.suppress(Exception):  # Linux only; a smaller pipe only means less read-ahead
-            import fcntl
-
-            fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_SIZE)
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
             code = 0
             try:
                 os.close(read_end)
                 with os.fdopen(write_end, "wb") as out:
+                    # A thread writes, so a full pipe (the parent still busy with its own share) never
+                    # stops the work: the messages wait in memory instead.
+                    outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+                    writer = threading.Thread(target=_write_all, args=(outbox, out), daemon=True)
+                    writer.start()
                     try:
                         for item in work():
-                            _send(out, "item", item)
-                        _send(out, "done", None)
-                    except BrokenPipeError:  # the parent stopped listening: nobody to tell
-                        raise
+                            outbox.put(_message("item", item))
+                        outbox.put(_message("done", None))
                     except BaseException as exc:  # sent to the parent, which raises it
-                        _send(out, "error", exc)
+                        outbox.put(_message("error", exc))
+                    outbox.put(None)
+                    writer.join()
             except BaseException:
                 code = 1
             finally:

@@ -28,6 +28,7 @@ class ReplayState(django_state.ProjectState):
     def __init__(self, models: dict[Any, Any] | None = None, real_apps: Any = None) -> None:
         self._concretes: Any = None
         super().__init__(models, real_apps)
+        self.models = _Models(self.models)  # type: ignore[has-type]
         self.resolve_fields_and_relations()  # start Django's incremental reverse-relation index
 
     # Django recomputes the model -> concrete model mapping over every model each time a
@@ -83,8 +84,18 @@ class ReplayState(django_state.ProjectState):
             self.resolve_model_field_relations(model_key, name, field)
 
     def rename_field(self, app_label: str, model_name: str, old_name: str, new_name: str) -> None:
-        with self._referencing((app_label, model_name)):
-            super().rename_field(app_label, model_name, old_name, new_name)
+        model_key = (app_label, model_name)
+        with self._referencing(model_key):
+            relations = self._relations  # type: ignore[has-type]
+            if relations is not None and "apps" not in self.__dict__:
+                # Django then fixes the index with ``for to_model in self._relations.values(): if old in
+                # to_model[model_key]``, which visits every model and leaves an empty entry in each: show it
+                # only the models that hold the renamed model's relations (the same inner dicts).
+                self._relations = {to: rel for to, rel in relations.items() if model_key in rel}
+            try:
+                super().rename_field(app_label, model_name, old_name, new_name)
+            finally:
+                self._relations = relations
 
     def rename_model(self, app_label: str, old_name: str, new_name: str) -> None:
         # Django repoints references in the renamed copy too (a self-referencing FK), so scan it as well.
@@ -97,34 +108,36 @@ class ReplayState(django_state.ProjectState):
     def _referencing(self, model_key: tuple[str, str], also: tuple[str, str] | None = None) -> Iterator[None]:
         """While Django scans ``models`` for references to ``model_key``, show it only the models
         that hold one (the reverse-relation index knows them); lookups still see every model."""
-        full: dict[Any, Any] = self.__dict__["models"]
-        model = full.get(model_key)
-        if "apps" in self.__dict__ or self._relations is None or (model is not None and model.options.get("proxy")):
+        models = self.models
+        model = models.get(model_key)
+        if (
+            not isinstance(models, _Models)
+            or "apps" in self.__dict__
+            or self._relations is None
+            or (model is not None and model.options.get("proxy"))
+        ):
             # The index files relations to a proxy under its concrete model: let Django scan everything.
             yield
             return
-        # Django's rename_field leaves empty entries behind (its defaultdict), so skip those.
-        referencing = [key for key, fields in self._relations.get(model_key, {}).items() if fields and key in full]
-        if model_key in full and model_key not in referencing:
+        referencing = [key for key, fields in self._relations.get(model_key, {}).items() if fields and key in models]
+        if model_key in models and model_key not in referencing:
             referencing.append(model_key)
         if also is not None and also not in referencing:
             referencing.append(also)  # may only appear during the scan
-        self.models = _ScanView(full, referencing)  # type: ignore[assignment]
+        models.scanned = referencing
         try:
             yield
         finally:
-            # Django's methods may have added or removed models through the view.
-            full.clear()
-            full.update(dict.items(self.models))
-            self.models = full  # type: ignore[assignment]
+            models.scanned = None
 
 
-class _ScanView(dict):  # type: ignore[type-arg]
-    """``models`` for one scan: every model for lookups and updates, a few for ``items()``."""
+class _Models(dict):  # type: ignore[type-arg]
+    """``ReplayState.models``: every model for lookups and updates; during one of Django's scans for
+    references (``scanned`` set), only the models that can hold one for ``items()``."""
 
-    def __init__(self, full: dict[Any, Any], scanned: list[Any]) -> None:
-        super().__init__(full)
-        self._scanned = scanned
+    scanned: list[Any] | None = None
 
     def items(self) -> Any:
-        return [(key, dict.__getitem__(self, key)) for key in self._scanned if dict.__contains__(self, key)]
+        if self.scanned is None:
+            return dict.items(self)
+        return [(key, dict.__getitem__(self, key)) for key in self.scanned if dict.__contains__(self, key)]
