@@ -204,9 +204,16 @@ def finish(code: int) -> NoReturn:
             from django.db import connections
 
             connections.close_all()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):  # a reader that went away (| head) has what it wanted
-            stream.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # a reader that went away (| head) has what it wanted
+        pass
+    except (OSError, ValueError) as exc:  # the report was not written whole (a full disk): say so
+        with contextlib.suppress(Exception):
+            sys.stderr.write(f"safemigrate: error: cannot write the report to standard output: {exc}\n")
+        code = EXIT_USAGE
+    with contextlib.suppress(Exception):
+        sys.stderr.flush()
     os._exit(code)
 
 

@@ -235,3 +235,32 @@ def test_the_process_ends_with_every_byte_written_and_its_exit_code(tmp_path: Pa
     assert json.loads(out.read_text()) == piped
     usage = run("check", "--format", "yaml")
     assert usage.returncode == 2 and "--format" in usage.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_report_that_cannot_be_written_is_one_line_and_exit_2(unsafe_project: Path) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "safemigrate", "check", str(unsafe_project), "--format", "json"],
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+        )
+    assert result.returncode == 2
+    assert result.stderr == "safemigrate: error: cannot write the report to standard output: No space left on device\n"
+
+
+def test_a_reader_that_stops_early_is_no_error(tmp_path: Path) -> None:
+    """``safemigrate check | head``: the rest of the report has nowhere to go, and that is fine."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import generate
+
+    generate(tmp_path, 6, 25)  # a report far larger than a pipe holds
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "safemigrate", "check", str(tmp_path), "--format", "json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(100).startswith(b"{")
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1  # the findings' exit code, not an error
+    assert stderr == ""

@@ -81,6 +81,18 @@ def accurate_mode(options: CheckOptions) -> bool:
     return wants_django(options.django, options.static, options.settings, options.database)
 
 
+def write_stdout(text: str) -> None:
+    """The report on standard output. A reader that went away (``| head``) has what it wanted; any other
+    failure (a full disk) is the user's to know about, in one line, not a traceback."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
+
+
 def check(options: CheckOptions) -> int:
     config = resolve_config(options)
     paths = options.paths or [Path.cwd()]
@@ -119,7 +131,7 @@ def check(options: CheckOptions) -> int:
     if options.output is not None:
         write_atomic(options.output, text)
     else:
-        sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+        write_stdout(text if text.endswith("\n") or not text else text + "\n")
     if options.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if report.error_count else EXIT_CLEAN
