@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,21 +100,28 @@ def measure(
     ok_codes: tuple[int, ...],
     timeout: float,
     budget: float | None = None,
+    paired: Callable[[], object] | None = None,
 ) -> tuple[Timing, subprocess.CompletedProcess[str]]:
     """Time ``cmd`` as a whole process, wall clock.
 
     ``first_cmd`` (the same work, with its output kept for checking) runs first as an untimed
     warm-up (bytecode caches, page cache); then ``cmd`` runs ``repeat`` times.  With ``budget``
     (seconds), a tool so slow that ``repeat`` runs would not fit is measured by its first run alone.
+    ``paired`` runs before each timed run (our own run, to compare with a peer's under the same conditions).
     """
     first, proc = _run(first_cmd, cwd=cwd, env=env, ok_codes=ok_codes, timeout=timeout, capture=True)
     if budget is not None and first * repeat > budget:
         return Timing([first], "one run only (slow; includes warm-up)"), proc
-    runs = [_run(cmd, cwd=cwd, env=env, ok_codes=ok_codes, timeout=timeout, capture=False)[0] for _ in range(repeat)]
+    runs = []
+    for _ in range(repeat):
+        if paired is not None:
+            paired()
+        runs.append(_run(cmd, cwd=cwd, env=env, ok_codes=ok_codes, timeout=timeout, capture=False)[0])
     return Timing(runs), proc
 
 
 # --------------------------------------------------------------------------- the machine
+
 
 def _reference_loop() -> int:
     total = 0
@@ -122,15 +130,15 @@ def _reference_loop() -> int:
     return total
 
 
-def machine_reference() -> float:
-    """Seconds one core takes for a fixed pure-Python loop (best of 3).
+def machine_reference(rounds: int = 3) -> float:
+    """Seconds one core takes for a fixed pure-Python loop (best of ``rounds``).
 
     Shared cloud machines change speed from minute to minute (on this project's 2-core VM this loop
     has taken anywhere from 0.16 s to 0.32 s within an hour); the figure printed before and after the
     measurements says how fast the machine ran meanwhile, so runs can be compared fairly.
     """
     best = float("inf")
-    for _ in range(3):
+    for _ in range(rounds):
         start = time.perf_counter()
         _reference_loop()
         best = min(best, time.perf_counter() - start)
@@ -154,19 +162,57 @@ def ours_command(project: Path, output: str, cached: bool) -> list[str]:
     return [*command, "--output", output, *([] if cached else ["--no-cache"])]
 
 
-def time_ours(project: Path, repeat: int, scratch: Path, cached: bool = False) -> tuple[Timing, str]:
-    """Cold (``--no-cache``: every file parsed) or warm (the read cache filled by the untimed first run)."""
-    report = scratch / "safemigrate.json"
-    first, cmd = ours_command(project, str(report), cached), ours_command(project, os.devnull, cached)
-    env = ours_env()
-    env["SAFEMIGRATE_CACHE_DIR"] = str(scratch / f"cache-{project.name}")
-    timing, _ = measure(first, cmd, cwd=scratch, env=env, repeat=repeat, ok_codes=(0,), timeout=600)
+def _found(report: Path) -> str:
     try:
         summary = json.loads(report.read_text()).get("summary", {})
-        found = f"{summary.get('errors', '?')} errors, {summary.get('warnings', '?')} warnings"
+        return f"{summary.get('errors', '?')} errors, {summary.get('warnings', '?')} warnings"
     except (OSError, ValueError, AttributeError) as exc:
         raise BenchError(f"no readable JSON report ({exc})") from exc
-    return timing, found
+
+
+Setup = tuple[int, bool]  # (migrations, warm read cache)
+
+
+def time_ours(
+    projects: dict[int, Path], repeat: int, scratch: Path
+) -> tuple[dict[Setup, Timing], dict[int, str], list[float]]:
+    """Every project cold (``--no-cache``: every file parsed) and warm (the read cache filled by the first
+    run), interleaved: one untimed warm-up each (which also writes the JSON report, checked), then
+    ``repeat`` rounds that run each once. A machine that speeds up or slows down during the benchmark
+    (shared cloud VMs do) then affects every figure alike, and the ratios stay fair. The machine
+    reference is taken once per round."""
+    setups: dict[Setup, tuple[list[str], dict[str, str]]] = {}
+    found: dict[int, str] = {}
+    for count, project in sorted(projects.items()):
+        env = ours_env()
+        env["SAFEMIGRATE_CACHE_DIR"] = str(scratch / f"cache-{project.name}")
+        for cached in (False, True):
+            report = scratch / f"safemigrate-{count}-{'warm' if cached else 'cold'}.json"
+            _run(
+                ours_command(project, str(report), cached),
+                cwd=scratch,
+                env=env,
+                ok_codes=(0,),
+                timeout=600,
+                capture=True,
+            )
+            found[count] = _found(report)
+            setups[count, cached] = (ours_command(project, os.devnull, cached), env)
+    runs: dict[Setup, list[float]] = {setup: [] for setup in setups}
+    references: list[float] = []
+    for _ in range(repeat):
+        references.append(machine_reference(rounds=1))
+        for setup, (cmd, env) in setups.items():
+            runs[setup].append(_run(cmd, cwd=scratch, env=env, ok_codes=(0,), timeout=600, capture=False)[0])
+    return {setup: Timing(times) for setup, times in runs.items()}, found, references
+
+
+def run_ours_once(project: Path, scratch: Path) -> float:
+    """One cold run, timed: run beside each of a peer's runs, so the ratio compares like with like."""
+    env = ours_env()
+    return _run(
+        ours_command(project, os.devnull, False), cwd=scratch, env=env, ok_codes=(0,), timeout=600, capture=False
+    )[0]
 
 
 # --------------------------------------------------------------------------- peers
@@ -211,7 +257,12 @@ def peer_env(extra_app: str, scratch: Path) -> dict[str, str]:
     return env
 
 
-def time_safe_migrations(project: Path, repeat: int, scratch: Path, budget: float) -> tuple[Timing, str]:
+Paired = Callable[[], object]
+
+
+def time_safe_migrations(
+    project: Path, repeat: int, scratch: Path, budget: float, paired: Paired
+) -> tuple[Timing, str]:
     ensure_peer("django_safe_migrations", [SAFE_MIGRATIONS_REQ, DJANGO_REQ])
     env = peer_env("django_safe_migrations", scratch)
     # --database-vendor postgresql: the project's settings use SQLite, which would turn off the
@@ -228,6 +279,7 @@ def time_safe_migrations(project: Path, repeat: int, scratch: Path, budget: floa
         ok_codes=(0, 1),
         timeout=900,
         budget=budget,
+        paired=paired,
     )
     try:
         summary = json.loads(report.read_text())["summary"]
@@ -237,11 +289,15 @@ def time_safe_migrations(project: Path, repeat: int, scratch: Path, budget: floa
     return timing, found
 
 
-def time_migration_linter(project: Path, repeat: int, scratch: Path, budget: float) -> tuple[Timing, str]:
+def time_migration_linter(
+    project: Path, repeat: int, scratch: Path, budget: float, paired: Paired
+) -> tuple[Timing, str]:
     ensure_peer("django_migration_linter", [MIGRATION_LINTER_REQ, DJANGO_REQ])
     env = peer_env("django_migration_linter", scratch)
     cmd = [str(venv_python()), "manage.py", "lintmigrations", "--no-cache"]
-    timing, proc = measure(cmd, cmd, cwd=project, env=env, repeat=repeat, ok_codes=(0, 1), timeout=3600, budget=budget)
+    timing, proc = measure(
+        cmd, cmd, cwd=project, env=env, repeat=repeat, ok_codes=(0, 1), timeout=3600, budget=budget, paired=paired
+    )
     if "Summary" not in proc.stdout:
         raise BenchError(f"no summary in its output: {_tail(proc.stderr or proc.stdout)}")
     summary = proc.stdout[proc.stdout.rindex("Summary") :]
@@ -283,39 +339,51 @@ def main(argv: list[str] | None = None) -> int:
         reference_before = machine_reference()
         print(f"\nmachine reference (a fixed pure-Python loop, one core): {reference_before:.3f} s")
         print(f"\nsafemigrate check  (python -m safemigrate check PROJECT --exit-zero --format json), {sys.executable}")
+        print(f"  {repeat} rounds, each running every project cold and warm once (interleaved)")
         ours: dict[int, Timing] = {}
         warm: dict[int, Timing] = {}
-        for count in (tiny, small, large):
-            plural = "s" if count > 1 else " "
-            try:
-                ours[count], found = time_ours(projects[count], repeat, scratch, cached=False)
-                print(f"  {count:>6,} migration{plural} cold (--no-cache): {ours[count]}   [{found}]")
-                warm[count], _ = time_ours(projects[count], repeat, scratch, cached=True)
+        references: list[float] = []
+        try:
+            measured, found, references = time_ours(projects, repeat, scratch)
+            for count in (tiny, small, large):
+                plural = "s" if count > 1 else " "
+                ours[count], warm[count] = measured[count, False], measured[count, True]
+                print(f"  {count:>6,} migration{plural} cold (--no-cache): {ours[count]}   [{found[count]}]")
                 print(f"  {count:>6,} migration{plural} warm read cache:   {warm[count]}")
-            except BenchError as exc:
-                print(f"  {count:>6,} migration{plural}: safemigrate failed: {exc}")
+        except BenchError as exc:
+            print(f"  safemigrate failed: {exc}")
 
-        peers: dict[str, Timing] = {}
+        peers: dict[str, tuple[Timing, Timing]] = {}
         if not args.skip_peers:
             candidates = [("django-safe-migrations 0.7.1 (check_migrations)", time_safe_migrations)]
             if args.with_migration_linter:
                 candidates.append(("django-migration-linter (lintmigrations --no-cache)", time_migration_linter))
-            print(f"\npeers on the {small:,}-migration project (virtualenv {_show(VENV)})")
+            print(f"\npeers on the {small:,}-migration project (virtualenv {_show(VENV)}); before each of their")
+            print("timed runs, one cold run of ours, so each ratio compares runs taken at the same time")
             for label, func in candidates:
+                beside: list[float] = []
+
+                def pair(project: Path = projects[small], beside: list[float] = beside) -> None:
+                    beside.append(run_ours_once(project, scratch))
+
                 try:
-                    peers[label], found = func(projects[small], repeat, scratch, args.peer_budget)
-                    note = f"   {peers[label].note}" if peers[label].note else ""
-                    print(f"  {label}: {peers[label]}   [{found}]{note}")
+                    timing, found_peer = func(projects[small], repeat, scratch, args.peer_budget, pair)
+                    if not beside:  # too slow for repeated runs: measured once, so pair it once
+                        pair()
+                    peers[label] = (timing, Timing(beside))
+                    note = f"   {timing.note}" if timing.note else ""
+                    print(f"  {label}: {timing}   [{found_peer}]{note}")
+                    print(f"    ours beside it: {Timing(beside)}")
                 except BenchError as exc:
                     print(f"  {label}: skipped: {exc}")
                 except Exception as exc:  # a broken peer must never stop the report
                     print(f"  {label}: skipped: unexpected {type(exc).__name__}: {exc}")
-
         reference_after = machine_reference()
 
     print("\nresults (median wall clock, whole process)")
+    during = f", {min(references):.3f}-{max(references):.3f} s during our rounds" if references else ""
     print(
-        f"  machine reference loop: {reference_before:.3f} s before, {reference_after:.3f} s after "
+        f"  machine reference loop: {reference_before:.3f} s before{during}, {reference_after:.3f} s after "
         "(lower is a faster machine; see machine_reference)"
     )
     if tiny in ours:
@@ -335,12 +403,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             met = False
             print(f"  {label}: no figure")
-    for label, timing in peers.items():
-        if small in ours:
-            factor = timing.median / ours[small].median
-            print(f"  {label}: {timing.median:.3f} s   peer/ours = {factor:.1f}x")
-        else:
-            print(f"  {label}: {timing.median:.3f} s")
+    for label, (timing, ours_beside) in peers.items():
+        factor = timing.median / ours_beside.median
+        print(f"  {label}: {timing.median:.3f} s, ours beside it {ours_beside.median:.3f} s: peer/ours = {factor:.1f}x")
     print(f"  targets met, cold and warm: {_yes(met)}")
     return 0
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import os
-import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,6 +11,7 @@ import click
 
 from safemigrate import __version__
 from safemigrate.errors import EXIT_INTERNAL, EXIT_USAGE, FatalError
+from safemigrate.process import finish, take_over
 
 
 def _split(values: tuple[str, ...]) -> list[str] | None:
@@ -184,37 +181,9 @@ def main(argv: Sequence[str] | None = None, prog_name: str | None = None) -> int
 
 
 def entry() -> NoReturn:
-    """The ``safemigrate`` console script and ``python -m safemigrate``: a process of our own."""
-    # A short-lived process that allocates many long-lived objects (syntax trees, Django fields,
-    # model states) and almost no cyclic garbage: the cyclic collector's passes find next to nothing
-    # to free (a 2,000-migration run: 13 passes, ~5% of its time, peak memory the same without them).
-    # Reference counting frees everything else, and finish() skips the teardown. Only here: main()
-    # also runs inside a Django process (manage.py safemigrate), whose GC is not ours to change.
-    gc.disable()
+    """The ``safemigrate`` console script and ``python -m safemigrate``: a process of our own (process.py)."""
+    take_over()
     finish(main())
-
-
-def finish(code: int) -> NoReturn:
-    """End the process without the interpreter's teardown, which frees every object one by one: on a
-    large project (a million objects) that took longer than replaying it. Everything the run writes is
-    already complete (output files are written and closed, the read cache replaced atomically);
-    what's left is to flush the standard streams and close any database connection politely."""
-    if "django.db" in sys.modules:  # accurate mode may have connected (--database)
-        with contextlib.suppress(Exception):
-            from django.db import connections
-
-            connections.close_all()
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:  # a reader that went away (| head) has what it wanted
-        pass
-    except (OSError, ValueError) as exc:  # the report was not written whole (a full disk): say so
-        with contextlib.suppress(Exception):
-            sys.stderr.write(f"safemigrate: error: cannot write the report to standard output: {exc}\n")
-        code = EXIT_USAGE
-    with contextlib.suppress(Exception):
-        sys.stderr.flush()
-    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,7 +20,7 @@ def write_atomic(path: Path, text: str) -> None:
     Any failure is a one-line usage error (exit 2).
     """
     if str(path) in ("-", "/dev/stdout"):
-        sys.stdout.write(text)
+        write_stdout(text)
         return
     text = text if text.endswith("\n") else text + "\n"
     try:
@@ -68,3 +68,17 @@ def _umask() -> int:
 
 def _cannot_write(path: Path, exc: OSError) -> UsageError:
     return UsageError(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def write_stdout(text: str) -> None:
+    """The report on standard output. A reader that went away (``| head``) has what it wanted; any other
+    failure (a full disk) is the user's to know about, in one line, not a traceback."""
+    if sys.stdout is None:  # the process was started with standard output closed
+        raise UsageError("cannot write the report to standard output: it is closed (use --output FILE)")
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None

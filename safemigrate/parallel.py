@@ -13,7 +13,6 @@ import contextlib
 import os
 import pickle
 import queue
-import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -29,20 +28,24 @@ _HEADER = 8  # bytes of length before each message
 def _message(kind: str, value: object) -> bytes:
     try:
         data = pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL)
+        if kind == "error":
+            pickle.loads(data)  # one the parent can't rebuild (keyword-only arguments) would hide the real error
     except Exception as exc:
-        error = RuntimeError(f"could not send a result between processes: {exc}")
+        reason = f"{type(value).__name__}: {value}" if kind == "error" else f"{exc}"
+        error = RuntimeError(f"could not send a result between processes: {reason}")
         data = pickle.dumps(("error", error), protocol=pickle.HIGHEST_PROTOCOL)
     return len(data).to_bytes(_HEADER, "little") + data
 
 
-def _write_all(outbox: queue.SimpleQueue[bytes | None], out: IO[bytes]) -> None:
-    """Write messages until the None that ends them (or until the parent stops listening)."""
+def _write_all(outbox: queue.SimpleQueue[bytes | None], out: IO[bytes], stopped: threading.Event) -> None:
+    """Write messages until the None that ends them, or until the parent stops listening (a broken
+    pipe: it gave up, on its own error), which stops the work at its next item."""
     try:
         while (data := outbox.get()) is not None:
             out.write(data)
             out.flush()
-    except OSError:  # a broken pipe: the parent gave up (its own error); nobody to tell
-        pass
+    except OSError:
+        stopped.set()
 
 
 class ForkedStream(Generic[T]):
@@ -60,12 +63,16 @@ class ForkedStream(Generic[T]):
                     # A thread writes, so a full pipe (the parent still busy with its own share) never
                     # stops the work: the messages wait in memory instead.
                     outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-                    writer = threading.Thread(target=_write_all, args=(outbox, out), daemon=True)
+                    stopped = threading.Event()
+                    writer = threading.Thread(target=_write_all, args=(outbox, out, stopped), daemon=True)
                     writer.start()
                     try:
                         for item in work():
+                            if stopped.is_set():
+                                break  # between items, so what an item writes (the read cache) is whole
                             outbox.put(_message("item", item))
-                        outbox.put(_message("done", None))
+                        else:
+                            outbox.put(_message("done", None))
                     except BaseException as exc:  # sent to the parent, which raises it
                         outbox.put(_message("error", exc))
                     outbox.put(None)
@@ -87,16 +94,19 @@ class ForkedStream(Generic[T]):
             with os.fdopen(self._read_end, "rb") as handle:
                 while True:
                     header = handle.read(_HEADER)
-                    if len(header) < _HEADER:
+                    size = int.from_bytes(header, "little")
+                    data = handle.read(size) if len(header) == _HEADER else b""
+                    if len(data) < size or not data:
                         raise RuntimeError("a worker process died without a result")
-                    data = handle.read(int.from_bytes(header, "little"))
                     kind, value = pickle.loads(data)
                     if kind == "done":
                         return
                     if kind == "error":
                         raise value
                     yield value
-        finally:  # the read end is closed: a child still writing gets a broken pipe and exits
+        finally:
+            # The read end is closed: a child still working stops at its next item (its writer meets a
+            # broken pipe), finishing the one in hand, so no file it writes is left half-written.
             os.waitpid(self._pid, 0)
 
     def close(self) -> None:
@@ -104,8 +114,6 @@ class ForkedStream(Generic[T]):
         if self._done:
             return
         self._done = True
-        with contextlib.suppress(OSError):
-            os.kill(self._pid, signal.SIGKILL)
         os.close(self._read_end)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self._pid, 0)

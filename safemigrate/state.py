@@ -62,6 +62,13 @@ class ReplayState(django_state.ProjectState):
             self._concretes = None  # replaced in place: its position, and so the mapping, is Django's to compute
         super().add_model(model_state)
 
+    def alter_model_options(
+        self, app_label: str, model_name: str, options: dict[str, Any], option_keys: Any = None
+    ) -> None:
+        super().alter_model_options(app_label, model_name, options, option_keys)
+        if "proxy" in options:  # a hand-written AlterModelOptions can make a model a proxy, or stop it being one
+            self._concretes = None
+
     def remove_model(self, app_label: str, model_name: str) -> None:
         super().remove_model(app_label, model_name)
         self._concretes = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -264,3 +265,28 @@ def test_a_reader_that_stops_early_is_no_error(tmp_path: Path) -> None:
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 1  # the findings' exit code, not an error
     assert stderr == ""
+
+
+def test_a_process_started_with_stdout_closed_still_writes_its_output_file(unsafe_project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "safemigrate", "check", str(unsafe_project), "--exit-zero", "--output", str(out)],
+        stderr=subprocess.PIPE, text=True, timeout=120, preexec_fn=lambda: os.close(1),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "ZDM101" in out.read_text()
+    without = subprocess.run(
+        [sys.executable, "-m", "safemigrate", "check", str(unsafe_project)],
+        stderr=subprocess.PIPE, text=True, timeout=120, preexec_fn=lambda: os.close(1),
+    )
+    assert without.returncode == 2
+    assert without.stderr == (
+        "safemigrate: error: cannot write the report to standard output: it is closed (use --output FILE)\n"
+    )
+    for command in (["rules"], ["explain", "ZDM101"]):
+        closed = subprocess.run(
+            [sys.executable, "-m", "safemigrate", *command],
+            stderr=subprocess.PIPE, text=True, timeout=120, preexec_fn=lambda: os.close(1),
+        )
+        assert closed.returncode == 2 and "standard output: it is closed" in closed.stderr, closed.stderr

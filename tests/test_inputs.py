@@ -377,6 +377,13 @@ def test_main_leaves_the_gc_alone_and_entry_turns_it_off() -> None:
     for function, expected in (("entry", "gc False"), ("main", "gc True")):
         result = subprocess.run([sys.executable, "-c", probe.format(function)], capture_output=True, text=True, cwd=REPO)
         assert result.stdout.splitlines()[-1] == expected, (function, result.stdout, result.stderr)
+    probe = (
+        "import gc, safemigrate.process as p; {} p.collect_cycles(); print(gc.isenabled(), gc.get_threshold()[0])"
+    )
+    for setup, expected in (("p.take_over();", "True 100000"), ("gc.disable();", "False")):
+        # accurate mode turns the collector back on in our own process, never in a host's
+        result = subprocess.run([sys.executable, "-c", probe.format(setup)], capture_output=True, text=True, cwd=REPO)
+        assert result.stdout.strip().startswith(expected), (setup, result.stdout, result.stderr)
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts["safemigrate"] == "safemigrate.cli:entry"
     assert "entry()" in (REPO / "safemigrate" / "__main__.py").read_text()

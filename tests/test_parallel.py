@@ -64,3 +64,54 @@ def test_close_stops_and_reaps_a_child_the_parent_gives_up_on() -> None:
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)  # already reaped: no zombie left behind
     assert list(stream.results()) == []  # nothing more to read, and no hang
+
+
+def test_a_parent_that_stops_listening_does_not_wait_for_all_the_childs_work(tmp_path: Path) -> None:
+    finished = tmp_path / "finished"
+
+    def work() -> Iterator[int]:
+        for n in range(100):
+            time.sleep(0.05)  # 5 s in all
+            yield n
+        finished.write_text("yes")
+
+    results = ForkedStream(work).results()
+    start = time.monotonic()
+    assert next(results) == 0
+    results.close()  # e.g. the parent failed on the first package it got
+    assert time.monotonic() - start < 2.5
+    assert not finished.exists()
+
+
+def test_giving_up_never_cuts_a_childs_file_write_in_half(tmp_path: Path) -> None:
+    """The child writes files of its own (the read cache: a temporary file, then a rename). Stopping it
+    waits for the item in hand, so no temporary file is left behind."""
+
+    def work() -> Iterator[int]:
+        for n in range(3):
+            temporary = tmp_path / f".{n}.tmp"
+            temporary.write_text("half")
+            time.sleep(0.3)
+            os.replace(temporary, tmp_path / f"{n}.done")
+            yield n
+
+    stream = ForkedStream(work)
+    time.sleep(0.1)  # the child is between writing and renaming
+    stream.close()
+    assert not list(tmp_path.glob("*.tmp"))
+    assert (tmp_path / "0.done").exists()
+
+
+class _NeedsKeyword(Exception):
+    def __init__(self, message: str, *, where: str) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+def test_an_error_the_parent_cannot_rebuild_is_still_named() -> None:
+    def work() -> Iterator[int]:
+        yield 1
+        raise _NeedsKeyword("the real problem", where="0002_x.py")
+
+    with pytest.raises(RuntimeError, match="_NeedsKeyword: the real problem"):
+        list(ForkedStream(work).results())

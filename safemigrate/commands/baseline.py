@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from safemigrate.commands.check import CheckOptions, resolve_config
 from safemigrate.config import rule_enabled
 from safemigrate.engine import Engine, display_path
 from safemigrate.errors import EXIT_CLEAN, UsageError
-from safemigrate.files import write_atomic
+from safemigrate.files import write_atomic, write_stdout
 from safemigrate.lint import lint_project
 from safemigrate.reporters._common import plural
 from safemigrate.rules import REGISTRY
@@ -40,7 +39,7 @@ def write_baseline(options: BaselineOptions) -> int:
     if to_stdout:
         return EXIT_CLEAN
     migrations = len({(f.app, f.migration) for f in findings})
-    sys.stdout.write(
+    write_stdout(
         f"Wrote {plural(len(findings), 'finding')} in {plural(migrations, 'migration')} to {shown}; "
         "`safemigrate check` now reports only new findings.\n"
     )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from safemigrate.errors import EXIT_CLEAN, UsageError
+from safemigrate.files import write_stdout
 from safemigrate.rules import REGISTRY, get_rule
 from safemigrate.rules.base import Rule
 
@@ -24,7 +24,7 @@ def page_text(rule: Rule) -> str:
 def list_rules() -> int:
     width = max(len(r.name) for r in REGISTRY.values())
     for rule_id, rule in sorted(REGISTRY.items()):
-        sys.stdout.write(
+        write_stdout(
             f"{rule_id}  {rule.name:<{width}}  {rule.severity.value:<7}  {rule.category.value:<21}  {rule.summary}\n"
         )
     return EXIT_CLEAN
@@ -38,5 +38,5 @@ def explain(rule_id: str) -> int:
     if rule is None:
         raise UsageError(f"unknown rule {rule_id!r} (see `safemigrate rules`)")
     text = page_text(rule)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    write_stdout(text if text.endswith("\n") else text + "\n")
     return EXIT_CLEAN

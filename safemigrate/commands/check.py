@@ -12,9 +12,10 @@ from safemigrate.cache import default_directory
 from safemigrate.config import FORMATS, Config, find_config, load_config, rule_enabled, validate_rule_selectors
 from safemigrate.engine import Engine
 from safemigrate.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
-from safemigrate.files import write_atomic
+from safemigrate.files import write_atomic, write_stdout
 from safemigrate.findings import Report
 from safemigrate.lint import lint_project
+from safemigrate.process import collect_cycles
 from safemigrate.reporters import render
 from safemigrate.rules import REGISTRY
 from safemigrate.suppressions import config_suppressions
@@ -81,24 +82,14 @@ def accurate_mode(options: CheckOptions) -> bool:
     return wants_django(options.django, options.static, options.settings, options.database)
 
 
-def write_stdout(text: str) -> None:
-    """The report on standard output. A reader that went away (``| head``) has what it wanted; any other
-    failure (a full disk) is the user's to know about, in one line, not a traceback."""
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        pass
-    except OSError as exc:
-        raise UsageError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
-
-
 def check(options: CheckOptions) -> int:
     config = resolve_config(options)
     paths = options.paths or [Path.cwd()]
     rules = [rule for rule_id, rule in sorted(REGISTRY.items()) if rule_enabled(rule_id, config.select, config.ignore)]
     if accurate_mode(options):
         from safemigrate.accurate.run import check_accurately
+
+        collect_cycles()  # rendered model classes reference each other
 
         accurate = check_accurately(config, options.paths, rules, options.settings, options.database)
         analysis, result = accurate.analysis, accurate.result
@@ -125,7 +116,7 @@ def check(options: CheckOptions) -> int:
         suppressed=result.suppressed,
         baselined=baselined,
     )
-    to_terminal = options.output is None and sys.stdout.isatty()
+    to_terminal = options.output is None and sys.stdout is not None and sys.stdout.isatty()
     color = options.color if options.color is not None else (to_terminal and "NO_COLOR" not in os.environ)
     text = render(config.format, report, color)
     if options.output is not None:
