@@ -276,6 +276,7 @@ class ModelInfo:
         self._fields = fields
         self.options = options
         self.bases = bases
+        self._looked_up: dict[str, FieldInfo] = {}
 
     @classmethod
     def from_state(cls, model_state: Any) -> ModelInfo:
@@ -321,14 +322,19 @@ class ModelInfo:
 
     def field(self, name: str) -> FieldInfo | None:
         """One field by name (case-insensitive, as Django matches them)."""
-        if name not in self._fields:
-            lowered = name.lower()
-            name = next((key for key in self._fields if key.lower() == lowered), "")
-            if not name:
-                return None
-        if "fields" in self.__dict__:
+        if "fields" in self.__dict__ and name in self.fields:
             return self.fields[name]
-        return FieldInfo(name, self._fields[name], self.app_label, self.name_lower)
+        found = self._looked_up.get(name)
+        if found is not None:  # several rules ask about the same field of the same snapshot
+            return found
+        key = name
+        if key not in self._fields:
+            lowered = name.lower()
+            key = next((k for k in self._fields if k.lower() == lowered), "")
+            if not key:
+                return None
+        found = self._looked_up[name] = FieldInfo(key, self._fields[key], self.app_label, self.name_lower)
+        return found
 
     @property
     def indexes(self) -> list[Any]:
