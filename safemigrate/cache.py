@@ -25,7 +25,7 @@ import django
 from safemigrate import __version__
 from safemigrate.source.reader import ParsedMigration
 
-FORMAT = 1
+FORMAT = 2  # 2: a header (what the entry covers) and a body (the migrations), two pickles
 _READER_MODULES = ("source", "context.py", "sqlfacts.py", "target.py", "findings.py")
 
 
@@ -55,10 +55,38 @@ def reader_fingerprint(user_model: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+Stamp = tuple[int, int]  # a file's size and modification time (ns)
+
+
 class ReadCache:
+    """Each entry is two pickles in one file: a small header, ``(fingerprint, {file name: stamp})``,
+    then the body, ``{file name: migration}``. The header alone answers ``fresh()``, so a run can tell
+    which packages it must read before reading any (engine.py reads only those on two processes)."""
+
     def __init__(self, directory: Path | None, user_model: str) -> None:
         self.directory = directory
         self.fingerprint = reader_fingerprint(user_model) if directory is not None else ""
+        self._headers: dict[Path, dict[str, Stamp]] = {}
+
+    def _entry_path(self, directory: Path) -> Path:
+        assert self.directory is not None
+        return self.directory / (hashlib.sha256(os.path.abspath(directory).encode()).hexdigest() + ".pickle")
+
+    def fresh(self, directory: Path, files: list[Path]) -> bool:
+        """Whether every file of the package is in the cache, unchanged (reads only the entry's header)."""
+        if self.directory is None:
+            return False
+        stamps = self._header(self._entry_path(directory))
+        if len(stamps) != len(files):
+            return False
+        for file in files:
+            try:
+                stat = file.stat()
+            except OSError:
+                return False
+            if stamps.get(file.name) != (stat.st_size, stat.st_mtime_ns):
+                return False
+        return True
 
     def read_package(
         self, directory: Path, files: list[Path], read: Callable[[Path], ParsedMigration]
@@ -66,9 +94,10 @@ class ReadCache:
         """Every file's migration, from the cache where the file is unchanged, else by ``read``."""
         if self.directory is None:
             return [read(file) for file in files]
-        entry_path = self.directory / (hashlib.sha256(os.path.abspath(directory).encode()).hexdigest() + ".pickle")
-        cached = self._load(entry_path)
-        fresh: dict[str, tuple[int, int, ParsedMigration]] = {}
+        entry_path = self._entry_path(directory)
+        stamps, cached = self._load(entry_path)
+        fresh_stamps: dict[str, Stamp] = {}
+        fresh: dict[str, ParsedMigration] = {}
         out: list[ParsedMigration] = []
         changed = False
         for file in files:
@@ -77,33 +106,51 @@ class ReadCache:
             except OSError:
                 out.append(read(file))  # the reader reports the problem
                 continue
+            stamp = (stat.st_size, stat.st_mtime_ns)
             hit = cached.get(file.name)
-            if hit is not None and hit[0] == stat.st_size and hit[1] == stat.st_mtime_ns:
-                parsed = hit[2]
+            if hit is not None and stamps.get(file.name) == stamp:
+                parsed = hit
             else:
                 parsed = read(file)
                 changed = True
-            fresh[file.name] = (stat.st_size, stat.st_mtime_ns, parsed)
+            fresh_stamps[file.name], fresh[file.name] = stamp, parsed
             out.append(parsed)
         if changed or set(cached) != set(fresh):
-            self._store(entry_path, fresh)
+            self._store(entry_path, fresh_stamps, fresh)
         return out
 
-    def _load(self, path: Path) -> dict[str, tuple[int, int, ParsedMigration]]:
+    def _header(self, path: Path) -> dict[str, Stamp]:
+        if path not in self._headers:
+            try:
+                with open(path, "rb") as handle:
+                    fingerprint, stamps = pickle.load(handle)
+            except Exception:  # missing, unreadable, corrupt or from another version: read again
+                stamps = {}
+            else:
+                stamps = stamps if fingerprint == self.fingerprint and isinstance(stamps, dict) else {}
+            self._headers[path] = stamps
+        return self._headers[path]
+
+    def _load(self, path: Path) -> tuple[dict[str, Stamp], dict[str, ParsedMigration]]:
         try:
             with open(path, "rb") as handle:
-                fingerprint, entries = pickle.load(handle)
+                fingerprint, stamps = pickle.load(handle)
+                if fingerprint != self.fingerprint or not isinstance(stamps, dict):
+                    return {}, {}
+                entries = pickle.load(handle)
         except Exception:  # missing, unreadable, corrupt or from another version: read again
-            return {}
-        return entries if fingerprint == self.fingerprint and isinstance(entries, dict) else {}
+            return {}, {}
+        return (stamps, entries) if isinstance(entries, dict) else ({}, {})
 
-    def _store(self, path: Path, entries: dict[str, tuple[int, int, ParsedMigration]]) -> None:
+    def _store(self, path: Path, stamps: dict[str, Stamp], entries: dict[str, ParsedMigration]) -> None:
+        self._headers.pop(path, None)
         tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump((self.fingerprint, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((self.fingerprint, stamps), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except Exception:  # an unwritable cache only costs speed
             if tmp is not None and os.path.exists(tmp):

@@ -193,37 +193,48 @@ class Engine:
         return LoadedProject(parsed, result.plan, reported, problems, external, notes)
 
     def _load_packages(self, packages: list[MigrationsPackage], parsed: dict[Key, ParsedMigration]) -> None:
-        """Read every package; a large project's last packages are read by a forked process on another core."""
-        total = sum(len(p.files()) for p in packages)
-        if total < self.parallel_threshold or not CAN_FORK:
+        """Read every package; when many files need parsing, a forked process on another core parses the
+        last of them. Packages the read cache holds unchanged are only unpickled, here: in a second process
+        they would be pickled again to be sent back."""
+        stale = [i for i, p in enumerate(packages) if not self.cache.fresh(p.directory, p.files())]
+        to_parse = sum(len(packages[i].files()) for i in stale)
+        if to_parse < self.parallel_threshold or not CAN_FORK:
             for package in packages:
                 self._load_package(package, parsed)
             return
-        # The child also pickles what it reads, and this process unpickles it: this process takes a
-        # little more than half, and unpickles the child's packages as they arrive once done with its own.
-        seen, split = 0, len(packages)
-        for index, package in enumerate(packages):
-            if seen >= total * PARENT_SHARE:
-                split = index
+        # The child also pickles what it reads, and this process unpickles it: this process parses a
+        # little more than half, then unpickles the child's packages as they arrive.
+        seen, split = 0, len(stale)
+        for position, index in enumerate(stale):
+            if seen >= to_parse * PARENT_SHARE:
+                split = position
                 break
-            seen += len(package.files())
-        mine, theirs = packages[:split], packages[split:]
+            seen += len(packages[index].files())
+        theirs = set(stale[split:])
+        if not theirs:
+            for package in packages:
+                self._load_package(package, parsed)
+            return
 
-        def read_theirs() -> Iterator[dict[Key, ParsedMigration]]:
-            for package in theirs:
+        def read_theirs() -> Iterator[tuple[int, dict[Key, ParsedMigration]]]:
+            for index in sorted(theirs):
                 out: dict[Key, ParsedMigration] = {}
-                self._load_package(package, out)
-                yield out
+                self._load_package(packages[index], out)
+                yield index, out
 
         worker = ForkedStream(read_theirs)
+        by_package: dict[int, dict[Key, ParsedMigration]] = {}
         try:
-            for package in mine:
-                self._load_package(package, parsed)
+            for index, package in enumerate(packages):
+                if index not in theirs:
+                    self._load_package(package, by_package.setdefault(index, {}))
         except BaseException:
             worker.close()  # this process's error is the one to show
             raise
-        for out in worker.results():  # raises the worker's error, if it had one
-            parsed.update(out)
+        for index, out in worker.results():  # raises the worker's error, if it had one
+            by_package[index] = out
+        for index in range(len(packages)):  # in package order, as a serial read would be
+            parsed.update(by_package[index])
 
     def _load_package(self, package: MigrationsPackage, parsed: dict[Key, ParsedMigration]) -> None:
         def read(file: Path) -> ParsedMigration:

@@ -84,3 +84,24 @@ def test_engine_without_a_cache_directory_writes_nothing(tmp_path: Path) -> None
     analysis = Engine(Config(), cache_directory=None).analyze([project])
     assert analysis.migrations_loaded == 2
     assert not (tmp_path / "cache").exists()
+
+
+def test_fresh_answers_from_the_header_and_sees_every_kind_of_change(tmp_path: Path) -> None:
+    directory = write_project(tmp_path, [("0002_weight.py", UNSAFE)]) / "shop" / "migrations"
+    files = sorted(directory.glob("0*.py"))
+    cache = ReadCache(tmp_path / "cache", "auth.User")
+    resolver = Resolver()
+
+    def read(file: Path):  # type: ignore[no-untyped-def]
+        return read_migration(file, "shop", resolver)
+
+    assert not cache.fresh(directory, files)  # nothing cached yet
+    cache.read_package(directory, files, read)
+    assert ReadCache(tmp_path / "cache", "auth.User").fresh(directory, files)
+    assert not ReadCache(tmp_path / "cache", "myapp.User").fresh(directory, files)  # another reader
+    new = directory / "0003_more.py"
+    new.write_text(UNSAFE)
+    assert not ReadCache(tmp_path / "cache", "auth.User").fresh(directory, [*files, new])  # a new file
+    assert not ReadCache(tmp_path / "cache", "auth.User").fresh(directory, files[:1])  # a removed one
+    files[-1].write_text(UNSAFE + "\n")
+    assert not ReadCache(tmp_path / "cache", "auth.User").fresh(directory, files)  # an edited one

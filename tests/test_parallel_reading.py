@@ -51,3 +51,33 @@ def test_an_input_error_in_the_worker_half_is_raised(tmp_path: Path) -> None:
     (root / "app5" / "migrations" / "0002_x.py").write_text("class Migration(:\n")  # the worker's half
     with pytest.raises(InputError, match=r"0002_x\.py:1: syntax error"):
         analyze(root, threshold=1)
+
+
+def test_a_warm_read_cache_is_read_here_without_a_second_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cached packages are only unpickled: a second process would pickle them again to send them back.
+    After an edit, only the edited package is parsed again (and still gives the serial result)."""
+    import safemigrate.engine as engine_module
+
+    root = project(tmp_path / "project")
+    cache = tmp_path / "cache"
+
+    def analyze_cached() -> tuple[object, list[object]]:
+        engine = Engine(Config(), cache_directory=cache)
+        engine.parallel_threshold = 1
+        analysis = engine.analyze([root])
+        return analysis, lint_project(analysis, list(REGISTRY.values())).findings
+
+    cold, cold_findings = analyze_cached()  # fills the cache (on two processes)
+    forks: list[object] = []
+    real = engine_module.ForkedStream
+    monkeypatch.setattr(engine_module, "ForkedStream", lambda work: forks.append(work) or real(work))
+    warm, warm_findings = analyze_cached()
+    assert forks == []
+    assert warm_findings == cold_findings
+    assert list(warm.parsed) == list(cold.parsed)  # type: ignore[attr-defined]
+    edited = root / "app5" / "migrations" / "0002_x.py"
+    edited.write_text(edited.read_text().replace("default=5", "null=True"))
+    after_edit, findings = analyze_cached()
+    assert forks == []  # one package to parse: not worth a second process
+    assert {f.rule for f in findings} == {"ZDM101"} and len(findings) == len(cold_findings) - 1
+    assert list(after_edit.parsed) == list(cold.parsed)  # type: ignore[attr-defined]
