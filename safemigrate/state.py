@@ -1,18 +1,21 @@
 """Django's ProjectState, minus work that only matters once models are rendered.
 
-The static engine never renders models (``state.apps``). Two things in Django's
-ProjectState cost time proportional to every field of every model, per operation:
+The static engine never renders models (``state.apps``). Some of Django's ProjectState
+costs time proportional to every model (or every field of every model), per operation:
 
 - ``alter_field`` scans all fields to decide whether to *delay a re-render* that,
   in an unrendered state, never happens;
 - ``rename_field`` and ``rename_model`` scan all fields for references to the
-  renamed one.
+  renamed one, and ``rename_field`` then visits every model's relation entries;
+- the model -> concrete model mapping is rebuilt over every model whenever a
+  relational field changes or a model is added.
 
 ``ReplayState`` keeps Django's own reverse-relation index (``_relations``, which
 Django maintains incrementally once it exists) and uses it to show those scans only
-the models that can hold a reference. The state changes themselves are Django's
-own code; the differential tests compare the result with Django's loader.
-"""
+the models that can hold a reference, and keeps the concrete mapping until models
+come or go. The state changes themselves are Django's own code; the differential
+tests compare the result with Django's loader, and the hypothesis test compares the
+kept indexes with those of Django's own ProjectState."""
 
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ class ReplayState(django_state.ProjectState):
 
     # Django recomputes the model -> concrete model mapping over every model each time a
     # relational field changes or a model is added. It only changes when models come or go (proxy and
-    # bases are fixed at creation). A model added at the end of ``models`` (add_model, or by hand:
+    # bases are fixed at creation, but for a hand-written AlterModelOptions: see below). A model added at the end of ``models`` (add_model, or by hand:
     # ``state.models[key] = ...``) is mapped the way Django's own pass would reach it, last, seeing the
     # proxies before it; anything else (a removal, a model replaced in place) recomputes it all.
     def _get_concrete_models_mapping_and_proxy_models(self) -> Any:
