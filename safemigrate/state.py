@@ -35,10 +35,11 @@ class ReplayState(django_state.ProjectState):
         self.resolve_fields_and_relations()  # start Django's incremental reverse-relation index
 
     # Django recomputes the model -> concrete model mapping over every model each time a
-    # relational field changes or a model is added. It only changes when models come or go (proxy and
-    # bases are fixed at creation, but for a hand-written AlterModelOptions: see below). A model added at the end of ``models`` (add_model, or by hand:
-    # ``state.models[key] = ...``) is mapped the way Django's own pass would reach it, last, seeing the
-    # proxies before it; anything else (a removal, a model replaced in place) recomputes it all.
+    # relational field changes or a model is added. It only changes when models come or go (proxy
+    # and bases are fixed at creation, but for a hand-written AlterModelOptions: see below). A model
+    # added at the end of ``models`` (add_model, or by hand: ``state.models[key] = ...``) is mapped
+    # the way Django's own pass would reach it, last, seeing the proxies before it; anything else (a
+    # removal, a model replaced in place) recomputes it all.
     def _get_concrete_models_mapping_and_proxy_models(self) -> Any:
         models = self.models
         cached = self._concretes
