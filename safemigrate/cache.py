@@ -25,7 +25,7 @@ import django
 from safemigrate import __version__
 from safemigrate.source.reader import ParsedMigration
 
-FORMAT = 2  # 2: a header (what the entry covers) and a body (the migrations), two pickles
+FORMAT = 3  # 2: a header (what the entry covers) and a body (the migrations), two pickles; 3: the app label
 _READER_MODULES = ("source", "context.py", "sqlfacts.py", "target.py", "findings.py")
 
 
@@ -55,101 +55,117 @@ def reader_fingerprint(user_model: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-Stamp = tuple[int, int]  # a file's size and modification time (ns)
+Stamp = tuple[int, int, int, int]  # a file's size, modification time (ns), change time (ns) and inode
+
+
+def stamp(file: Path) -> Stamp:
+    """What says a file is unchanged. The change time can't be set back (an mtime can: ``cp -p``,
+    ``touch -r``), and the inode tells a file renamed into another's place."""
+    info = file.stat()
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
 class ReadCache:
-    """Each entry is two pickles in one file: a small header, ``(fingerprint, {file name: stamp})``,
-    then the body, ``{file name: migration}``. The header alone answers ``fresh()``, so a run can tell
-    which packages it must read before reading any (engine.py reads only those on two processes)."""
+    """Each entry is two pickles in one file: a small header, ``(fingerprint, app label, {file name:
+    stamp})``, then the body, ``{file name: migration}``. The header alone answers ``fresh()``, so a run
+    can tell which packages it must read before reading any (engine.py reads only those on two
+    processes). A package read under another app label (an AppConfig.label added) is read again."""
 
     def __init__(self, directory: Path | None, user_model: str) -> None:
         self.directory = directory
         self.fingerprint = reader_fingerprint(user_model) if directory is not None else ""
-        self._headers: dict[Path, dict[str, Stamp]] = {}
+        self._headers: dict[Path, tuple[str, dict[str, Stamp]]] = {}
 
     def _entry_path(self, directory: Path) -> Path:
         assert self.directory is not None
         return self.directory / (hashlib.sha256(os.path.abspath(directory).encode()).hexdigest() + ".pickle")
 
-    def fresh(self, directory: Path, files: list[Path]) -> bool:
-        """Whether every file of the package is in the cache, unchanged (reads only the entry's header)."""
+    def forget_headers(self) -> None:
+        """Headers are remembered for ``fresh()``; entries written by another process make them stale."""
+        self._headers.clear()
+
+    def fresh(self, directory: Path, app_label: str, files: list[Path]) -> bool:
+        """Whether every file of the package is in the cache, unchanged and read under this app label
+        (reads only the entry's header)."""
         if self.directory is None:
             return False
-        stamps = self._header(self._entry_path(directory))
-        if len(stamps) != len(files):
+        label, stamps = self._header(self._entry_path(directory))
+        if label != app_label or len(stamps) != len(files):
             return False
         for file in files:
             try:
-                stat = file.stat()
+                if stamps.get(file.name) != stamp(file):
+                    return False
             except OSError:
-                return False
-            if stamps.get(file.name) != (stat.st_size, stat.st_mtime_ns):
                 return False
         return True
 
     def read_package(
-        self, directory: Path, files: list[Path], read: Callable[[Path], ParsedMigration]
+        self, directory: Path, app_label: str, files: list[Path], read: Callable[[Path], ParsedMigration]
     ) -> list[ParsedMigration]:
         """Every file's migration, from the cache where the file is unchanged, else by ``read``."""
         if self.directory is None:
             return [read(file) for file in files]
         entry_path = self._entry_path(directory)
-        stamps, cached = self._load(entry_path)
+        stamps, cached = self._load(entry_path, app_label)
         fresh_stamps: dict[str, Stamp] = {}
         fresh: dict[str, ParsedMigration] = {}
         out: list[ParsedMigration] = []
         changed = False
         for file in files:
             try:
-                stat = file.stat()
+                current = stamp(file)
             except OSError:
                 out.append(read(file))  # the reader reports the problem
                 continue
-            stamp = (stat.st_size, stat.st_mtime_ns)
             hit = cached.get(file.name)
-            if hit is not None and stamps.get(file.name) == stamp:
+            if hit is not None and stamps.get(file.name) == current:
                 parsed = hit
             else:
                 parsed = read(file)
                 changed = True
-            fresh_stamps[file.name], fresh[file.name] = stamp, parsed
+            fresh_stamps[file.name], fresh[file.name] = current, parsed
             out.append(parsed)
         if changed or set(cached) != set(fresh):
-            self._store(entry_path, fresh_stamps, fresh)
+            self._store(entry_path, app_label, fresh_stamps, fresh)
         return out
 
-    def _header(self, path: Path) -> dict[str, Stamp]:
+    def _header(self, path: Path) -> tuple[str, dict[str, Stamp]]:
         if path not in self._headers:
+            header: tuple[str, dict[str, Stamp]] = ("", {})
             try:
                 with open(path, "rb") as handle:
-                    fingerprint, stamps = pickle.load(handle)
+                    fingerprint, label, stamps = pickle.load(handle)
+                if fingerprint == self.fingerprint and isinstance(label, str) and isinstance(stamps, dict):
+                    header = (label, stamps)
             except Exception:  # missing, unreadable, corrupt or from another version: read again
-                stamps = {}
-            else:
-                stamps = stamps if fingerprint == self.fingerprint and isinstance(stamps, dict) else {}
-            self._headers[path] = stamps
+                pass
+            self._headers[path] = header
         return self._headers[path]
 
-    def _load(self, path: Path) -> tuple[dict[str, Stamp], dict[str, ParsedMigration]]:
+    def _load(self, path: Path, app_label: str) -> tuple[dict[str, Stamp], dict[str, ParsedMigration]]:
         try:
             with open(path, "rb") as handle:
-                fingerprint, stamps = pickle.load(handle)
-                if fingerprint != self.fingerprint or not isinstance(stamps, dict):
+                fingerprint, label, stamps = pickle.load(handle)
+                if fingerprint != self.fingerprint or label != app_label or not isinstance(stamps, dict):
                     return {}, {}
                 entries = pickle.load(handle)
         except Exception:  # missing, unreadable, corrupt or from another version: read again
             return {}, {}
-        return (stamps, entries) if isinstance(entries, dict) else ({}, {})
+        if not isinstance(entries, dict) or not all(isinstance(pm, ParsedMigration) for pm in entries.values()):
+            return {}, {}
+        return stamps, entries
 
-    def _store(self, path: Path, stamps: dict[str, Stamp], entries: dict[str, ParsedMigration]) -> None:
+    def _store(
+        self, path: Path, app_label: str, stamps: dict[str, Stamp], entries: dict[str, ParsedMigration]
+    ) -> None:
         self._headers.pop(path, None)
         tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump((self.fingerprint, stamps), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((self.fingerprint, app_label, stamps), handle, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except Exception:  # an unwritable cache only costs speed

@@ -196,9 +196,14 @@ class Engine:
         """Read every package; when many files need parsing, a forked process on another core parses the
         last of them. Packages the read cache holds unchanged are only unpickled, here: in a second process
         they would be pickled again to be sent back."""
-        stale = [i for i, p in enumerate(packages) if not self.cache.fresh(p.directory, p.files())]
+        if not CAN_FORK:
+            for package in packages:
+                self._load_package(package, parsed)
+            return
+        self.cache.forget_headers()
+        stale = [i for i, p in enumerate(packages) if not self.cache.fresh(p.directory, p.app_label, p.files())]
         to_parse = sum(len(packages[i].files()) for i in stale)
-        if to_parse < self.parallel_threshold or not CAN_FORK:
+        if to_parse < self.parallel_threshold:
             for package in packages:
                 self._load_package(package, parsed)
             return
@@ -240,9 +245,7 @@ class Engine:
         def read(file: Path) -> ParsedMigration:
             return read_migration(file, package.app_label, self.resolver, display_path(file))
 
-        for pm in self.cache.read_package(package.directory, package.files(), read):
-            if pm.app_label != package.app_label:  # the same directory read under another label
-                pm = read(Path(pm.file))
+        for pm in self.cache.read_package(package.directory, package.app_label, package.files(), read):
             pm.path = display_path(pm.file)  # cached under another working directory, maybe
             parsed[pm.key] = pm
 
