@@ -74,15 +74,10 @@ class ReadCache:
     def __init__(self, directory: Path | None, user_model: str) -> None:
         self.directory = directory
         self.fingerprint = reader_fingerprint(user_model) if directory is not None else ""
-        self._headers: dict[Path, tuple[str, dict[str, Stamp]]] = {}
 
     def _entry_path(self, directory: Path) -> Path:
         assert self.directory is not None
         return self.directory / (hashlib.sha256(os.path.abspath(directory).encode()).hexdigest() + ".pickle")
-
-    def forget_headers(self) -> None:
-        """Headers are remembered for ``fresh()``; entries written by another process make them stale."""
-        self._headers.clear()
 
     def fresh(self, directory: Path, app_label: str, files: list[Path]) -> bool:
         """Whether every file of the package is in the cache, unchanged and read under this app label
@@ -131,17 +126,15 @@ class ReadCache:
         return out
 
     def _header(self, path: Path) -> tuple[str, dict[str, Stamp]]:
-        if path not in self._headers:
-            header: tuple[str, dict[str, Stamp]] = ("", {})
-            try:
-                with open(path, "rb") as handle:
-                    fingerprint, label, stamps = pickle.load(handle)
-                if fingerprint == self.fingerprint and isinstance(label, str) and isinstance(stamps, dict):
-                    header = (label, stamps)
-            except Exception:  # missing, unreadable, corrupt or from another version: read again
-                pass
-            self._headers[path] = header
-        return self._headers[path]
+        """The entry's app label and file stamps, reading only its first pickle."""
+        try:
+            with open(path, "rb") as handle:
+                fingerprint, label, stamps = pickle.load(handle)
+            if fingerprint == self.fingerprint and isinstance(label, str) and isinstance(stamps, dict):
+                return label, stamps
+        except Exception:  # missing, unreadable, corrupt or from another version: read again
+            pass
+        return "", {}
 
     def _load(self, path: Path, app_label: str) -> tuple[dict[str, Stamp], dict[str, ParsedMigration]]:
         try:
@@ -159,7 +152,6 @@ class ReadCache:
     def _store(
         self, path: Path, app_label: str, stamps: dict[str, Stamp], entries: dict[str, ParsedMigration]
     ) -> None:
-        self._headers.pop(path, None)
         tmp = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

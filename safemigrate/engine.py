@@ -194,28 +194,8 @@ class Engine:
 
     def _load_packages(self, packages: list[MigrationsPackage], parsed: dict[Key, ParsedMigration]) -> None:
         """Read every package; when many files need parsing, a forked process on another core parses the
-        last of them. Packages the read cache holds unchanged are only unpickled, here: in a second process
-        they would be pickled again to be sent back."""
-        if not CAN_FORK:
-            for package in packages:
-                self._load_package(package, parsed)
-            return
-        self.cache.forget_headers()
-        stale = [i for i, p in enumerate(packages) if not self.cache.fresh(p.directory, p.app_label, p.files())]
-        to_parse = sum(len(packages[i].files()) for i in stale)
-        if to_parse < self.parallel_threshold:
-            for package in packages:
-                self._load_package(package, parsed)
-            return
-        # The child also pickles what it reads, and this process unpickles it: this process parses a
-        # little more than half, then unpickles the child's packages as they arrive.
-        seen, split = 0, len(stale)
-        for position, index in enumerate(stale):
-            if seen >= to_parse * PARENT_SHARE:
-                split = position
-                break
-            seen += len(packages[index].files())
-        theirs = set(stale[split:])
+        last of them (``_child_share``)."""
+        theirs = self._child_share(packages)
         if not theirs:
             for package in packages:
                 self._load_package(package, parsed)
@@ -240,6 +220,25 @@ class Engine:
             by_package[index] = out
         for index in range(len(packages)):  # in package order, as a serial read would be
             parsed.update(by_package[index])
+
+    def _child_share(self, packages: list[MigrationsPackage]) -> set[int]:
+        """The packages (by position) a second process should parse; none when it wouldn't pay.
+
+        Packages the read cache holds unchanged are only unpickled, here: in a second process they
+        would be pickled again to be sent back. Of the rest, the child pickles what it parses and this
+        process unpickles it, so this process parses a little more than half (PARENT_SHARE)."""
+        if not CAN_FORK:
+            return set()
+        stale = [i for i, p in enumerate(packages) if not self.cache.fresh(p.directory, p.app_label, p.files())]
+        to_parse = sum(len(packages[i].files()) for i in stale)
+        if to_parse < self.parallel_threshold:
+            return set()
+        seen = 0
+        for position, index in enumerate(stale):
+            if seen >= to_parse * PARENT_SHARE:
+                return set(stale[position:])
+            seen += len(packages[index].files())
+        return set()
 
     def _load_package(self, package: MigrationsPackage, parsed: dict[Key, ParsedMigration]) -> None:
         def read(file: Path) -> ParsedMigration:

@@ -71,7 +71,7 @@ def _cannot_write(path: Path, exc: OSError) -> UsageError:
 
 
 def write_stdout(text: str) -> None:
-    """The report on standard output. A reader that went away (``| head``) has what it wanted; any other
+    """Output on standard output. A reader that went away (``| head``) has what it wanted; any other
     failure (a full disk) is the user's to know about, in one line, not a traceback."""
     if sys.stdout is None:  # the process was started with standard output closed
         raise UsageError("cannot write the report to standard output: it is closed (use --output FILE)")

@@ -13,6 +13,7 @@ from safemigrate.suppressions import LintResult, apply_suppressions
 from safemigrate.target import Target
 
 FindingIdentity = tuple[str, str, int, int, str]
+Check = Callable[[OperationContext], Iterable[Finding]]  # a rule's check_operation, bound
 
 
 def identity(finding: Finding) -> FindingIdentity:
@@ -32,7 +33,6 @@ def lint_project(analysis: Analysis, rules: Iterable[Rule], config: Config | Non
     per_project = [r for r in rules if _overrides(r, "check_project")]
     # Rules that don't apply to a migration's database (Rule.vendors) never see it. The checks that judge
     # each kind of operation are looked up once per operation class and database, as bound methods.
-    Check = Callable[[OperationContext], Iterable[Finding]]
     by_type: dict[tuple[type, Target, bool], list[Check]] = {}
 
     def checks(kind: type, target: Target, rollback: bool) -> list[Check]:

@@ -23,10 +23,12 @@ def page_text(rule: Rule) -> str:
 
 def list_rules() -> int:
     width = max(len(r.name) for r in REGISTRY.values())
-    for rule_id, rule in sorted(REGISTRY.items()):
-        write_stdout(
+    write_stdout(
+        "".join(
             f"{rule_id}  {rule.name:<{width}}  {rule.severity.value:<7}  {rule.category.value:<21}  {rule.summary}\n"
+            for rule_id, rule in sorted(REGISTRY.items())
         )
+    )
     return EXIT_CLEAN
 
 
